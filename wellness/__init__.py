@@ -1,0 +1,153 @@
+"""The wellness application factory."""
+
+import logging
+import re
+
+from flask import Flask, g, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .config import Config, default_database_url, instance_secret_key
+from .extensions import bootstrap, csrf, db, limiter, login_manager, migrate
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'self'; "
+    "object-src 'none'; frame-ancestors 'none'"
+)
+SECRET_PATHS = re.compile(r"(/(?:invitation|reset-password)/)[^\s?/\"]+")
+
+
+def create_app(config_class=Config) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder="../templates",
+        static_folder="static",
+        instance_relative_config=True,
+    )
+    app.config.from_object(config_class)
+    configure_defaults(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_security(app)
+    register_template_globals(app)
+    register_commands(app)
+    register_logging(app)
+    return app
+
+
+def configure_defaults(app: Flask) -> None:
+    """Fill settings that depend on the instance folder: the database file and the secret key."""
+    from pathlib import Path
+
+    instance = Path(app.instance_path)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = default_database_url(instance)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret_key(instance)
+    if app.config.get("PROXY_FIX_X_FOR"):
+        hops = app.config["PROXY_FIX_X_FOR"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+
+def register_extensions(app: Flask) -> None:
+    from .database import configure_engine
+    from .people.auth import load_person_from_session
+    from .people.security import use_fast_hashing
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    bootstrap.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "people.login"
+    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(load_person_from_session)
+    use_fast_hashing(bool(app.config.get("PASSWORD_HASH_FAST")))
+    with app.app_context():
+        configure_engine(db.engine)
+
+
+def register_blueprints(app: Flask) -> None:
+    from .home import bp as home_bp
+    from .people import bp as people_bp
+
+    app.register_blueprint(home_bp)
+    app.register_blueprint(people_bp)
+
+
+def register_error_handlers(app: Flask) -> None:
+    from .errors import register_error_handlers as register
+
+    register(app)
+
+
+def register_security(app: Flask) -> None:
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        # Pages whose address holds a link secret send no referrer at all.
+        policy = "no-referrer" if SECRET_PATHS.search(request.path) else "same-origin"
+        response.headers.setdefault("Referrer-Policy", policy)
+        if request.is_secure:
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        if getattr(g, "no_store", False) or request.endpoint in (
+            "people.accept_invitation",
+            "people.reset_password",
+            "people.invite_person",
+        ):
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+
+def register_template_globals(app: Flask) -> None:
+    from .dates import as_local, program_today
+    from .people import permissions
+
+    app.jinja_env.globals.update(permissions.PREDICATES)
+    app.jinja_env.globals["program_today"] = lambda: program_today(app.config["WELLNESS_TIMEZONE"])
+    app.jinja_env.globals["program_name"] = app.config["WELLNESS_PROGRAM_NAME"]
+
+    @app.template_filter("local")
+    def local(moment, fmt="%b %-d, %Y %-I:%M %p"):
+        shown = as_local(moment, app.config["WELLNESS_TIMEZONE"])
+        return shown.strftime(fmt) if shown else ""
+
+
+def register_commands(app: Flask) -> None:
+    from .demo.cli import demo_cli
+    from .people.cli import roster_cli, users_cli
+
+    app.cli.add_command(roster_cli)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_cli)
+
+
+class RedactSecrets(logging.Filter):
+    """Keeps link secrets out of access logs (the dev server and gunicorn log request paths)."""
+
+    @staticmethod
+    def _clean(value):
+        return SECRET_PATHS.sub(r"\1[redacted]", value) if isinstance(value, str) else value
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = self._clean(record.msg)
+        if isinstance(record.args, dict):  # gunicorn passes its access-log atoms as a mapping
+            record.args = {key: self._clean(value) for key, value in record.args.items()}
+        elif isinstance(record.args, tuple):
+            record.args = tuple(self._clean(value) for value in record.args)
+        return True
+
+
+def register_logging(app: Flask) -> None:
+    for name in ("werkzeug", "gunicorn.access"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactSecrets) for f in logger.filters):
+            logger.addFilter(RedactSecrets())
+    if not app.debug and not app.testing:
+        logging.getLogger("wellness").setLevel(logging.INFO)

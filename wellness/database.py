@@ -1,0 +1,58 @@
+"""Database engine behaviour shared by every domain: SQLite pragmas and locked write transactions."""
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from .extensions import db
+
+IMMEDIATE = "wellness_begin_immediate"
+
+
+def configure_engine(engine: Engine) -> None:
+    """Give SQLite WAL mode, foreign keys, a busy timeout and explicit BEGIN control.
+
+    pysqlite's own transaction handling cannot begin IMMEDIATE, so it is switched off and the
+    BEGIN is emitted here; `begin_immediate()` asks for the IMMEDIATE form.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=15000")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        immediate = connection.get_execution_options().get(IMMEDIATE)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def begin_immediate() -> None:
+    """Start this request's write transaction holding the database write lock (SQLite only).
+
+    Call it before reading the availability of a limited resource. On SQLite a transaction that
+    has only read so far is ended (nothing is lost) and a new one begins IMMEDIATE, so the later
+    re-read sees the latest committed state and the write cannot fail with "database is locked".
+    On PostgreSQL it does nothing: services lock the rows they take with SELECT ... FOR UPDATE.
+
+    Raises RuntimeError when the session already holds pending writes.
+    """
+    session = db.session
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    if session.in_transaction():
+        if session.new or session.dirty or session.deleted:
+            raise RuntimeError("begin_immediate() must run before the request writes anything")
+        session.rollback()
+    session.connection(execution_options={IMMEDIATE: True})
+
+
+def is_postgres() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"

@@ -1,0 +1,38 @@
+"""`flask demo seed`: load the demo program."""
+
+from datetime import date
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from ..dates import program_today
+from ..extensions import db
+from .seed import DEMO_PASSWORD, NAMED, is_empty, seed_demo
+
+demo_cli = AppGroup("demo", help="The demo program.")
+
+
+@demo_cli.command("seed")
+@click.option("--seed", default=2026, show_default=True, help="Random seed: same seed, same data.")
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), help="Build the demo as of this date.")
+@click.option("--if-empty", is_flag=True, help="Do nothing when people already exist.")
+def seed_command(seed: int, today, if_empty: bool) -> None:
+    """Build a realistic program: residents, faculty, coordinators and an admin."""
+    if not is_empty():
+        if if_empty:
+            click.echo("The database already has people; the demo was not loaded.")
+            return
+        raise click.ClickException("the database already has people; use an empty database")
+    day: date = today.date() if today else program_today(current_app.config["WELLNESS_TIMEZONE"])
+    context = seed_demo(seed, day)
+    db.session.commit()
+    total = len({p.id for group in context.people.values() for p in group})
+    click.echo(f"Demo program loaded: {total} people as of {day.isoformat()}.")
+    print_logins()
+
+
+def print_logins() -> None:
+    click.echo(f"Demo sign-ins (password: {DEMO_PASSWORD}):")
+    for email, first, last, roles in NAMED:
+        click.echo(f"  {email:<26} {first} {last} — {', '.join(roles)}")

@@ -1,0 +1,1 @@
+"""Notifications: e-mail sending (and, later, the outbox and in-app notices)."""

@@ -1,0 +1,76 @@
+"""Permission predicates: pure functions of the acting person, used by views and templates alike."""
+
+from flask import abort
+
+
+def _roles(person) -> set[str]:
+    if person is None or not getattr(person, "is_authenticated", False):
+        return set()
+    if not person.is_active:
+        return set()
+    return person.role_names
+
+
+def is_signed_in(person) -> bool:
+    return bool(_roles(person)) or bool(person and getattr(person, "is_authenticated", False))
+
+
+def is_staff(person) -> bool:
+    """Coordinators and admins run the program's records."""
+    return bool(_roles(person) & {"coordinator", "admin"})
+
+
+def is_admin(person) -> bool:
+    return "admin" in _roles(person)
+
+
+def can_manage_people(person) -> bool:
+    return is_staff(person)
+
+
+def can_import_roster(person) -> bool:
+    return is_staff(person)
+
+
+def can_manage_fields(person) -> bool:
+    return is_staff(person)
+
+
+def can_view_person(viewer, person) -> bool:
+    """Staff see everyone; anyone else sees only their own page."""
+    return is_staff(viewer) or (viewer is not None and getattr(viewer, "id", None) == person.id)
+
+
+def can_grant_role(actor, role_name: str) -> bool:
+    """Coordinators grant resident and faculty; only admins grant coordinator or admin."""
+    if role_name in ("coordinator", "admin"):
+        return is_admin(actor)
+    return is_staff(actor)
+
+
+def can_edit_person(actor, person) -> bool:
+    """Staff edit people; a coordinator cannot edit an admin (who could then be locked out)."""
+    if not is_staff(actor):
+        return False
+    return is_admin(actor) or not person.has_role("admin")
+
+
+def can_deactivate_person(actor, person) -> bool:
+    return can_edit_person(actor, person) and actor.id != person.id
+
+
+def can_view_sign_in_log(person) -> bool:
+    return is_admin(person)
+
+
+def require(allowed: bool, *, hide: bool = False) -> None:
+    """Abort with 403, or 404 where the object's existence is itself private."""
+    if not allowed:
+        abort(404 if hide else 403)
+
+
+PREDICATES = {
+    name: value
+    for name, value in dict(globals()).items()
+    if name.startswith(("can_", "is_")) and callable(value)
+}
