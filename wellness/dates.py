@@ -1,13 +1,13 @@
 """Academic-year arithmetic and the program time zone."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 ACADEMIC_YEAR_START_MONTH = 7  # the academic year runs 1 July to 30 June
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def academic_year_of(day: date) -> int:
@@ -29,5 +29,5 @@ def as_local(moment: datetime | None, tz_name: str) -> datetime | None:
     if moment is None:
         return None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(ZoneInfo(tz_name))

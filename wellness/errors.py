@@ -46,9 +46,7 @@ ERROR_TITLES = {
 
 def _render_error(code: int, detail: str | None = None):
     title, message = ERROR_TITLES.get(code, ERROR_TITLES[500])
-    return render_template(
-        "errors/error.html", code=code, title=title, message=detail or message
-    ), code
+    return render_template("errors/error.html", code=code, title=title, message=detail or message), code
 
 
 def register_error_handlers(app: Flask) -> None:

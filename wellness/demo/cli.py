@@ -36,3 +36,9 @@ def print_logins() -> None:
     click.echo(f"Demo sign-ins (password: {DEMO_PASSWORD}):")
     for email, first, last, roles in NAMED:
         click.echo(f"  {email:<26} {first} {last} — {', '.join(roles)}")
+
+
+@demo_cli.command("logins")
+def logins_command() -> None:
+    """Print the demo sign-ins."""
+    print_logins()

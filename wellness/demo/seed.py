@@ -5,9 +5,9 @@ Each domain adds its part with `@demo_step`; steps run in registration order and
 """
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Callable
 
 from faker import Faker
 from sqlalchemy import func, select
@@ -18,14 +18,28 @@ from ..people.models import ClinicSite, Field, Firm, Person
 from ..people.security import hash_password
 from ..people.services import ensure_roles
 
-DEMO_PASSWORD = "wellness-demo"
+DEMO_PASSWORD = "wellness-demo"  # noqa: S105 - documented demo password
 DEMO_DOMAIN = "example.org"
 
 FIELDS = (
-    "Cardiology", "Oncology", "Primary care", "Hospital medicine", "Global health",
-    "Medical education", "Health policy", "Gastroenterology", "Pulmonary and critical care",
-    "Infectious disease", "Nephrology", "Endocrinology", "Rheumatology", "Geriatrics",
-    "Palliative care", "Addiction medicine", "Health equity", "Clinical research",
+    "Cardiology",
+    "Oncology",
+    "Primary care",
+    "Hospital medicine",
+    "Global health",
+    "Medical education",
+    "Health policy",
+    "Gastroenterology",
+    "Pulmonary and critical care",
+    "Infectious disease",
+    "Nephrology",
+    "Endocrinology",
+    "Rheumatology",
+    "Geriatrics",
+    "Palliative care",
+    "Addiction medicine",
+    "Health equity",
+    "Clinical research",
 )
 FIRMS = ("Bigelow", "Ellison", "Jackson", "Walcott")
 CLINIC_SITES = (
@@ -119,9 +133,13 @@ def seed_people(ctx: DemoContext) -> None:
 
     def person(email, first, last, role_names, **extra) -> Person:
         p = Person(
-            email=email, first_name=first, last_name=last,
-            roles=[roles[r] for r in role_names], password_hash=ctx.password_hash,
-            password_set_at=now, **extra,
+            email=email,
+            first_name=first,
+            last_name=last,
+            roles=[roles[r] for r in role_names],
+            password_hash=ctx.password_hash,
+            password_set_at=now,
+            **extra,
         )
         db.session.add(p)
         for role in role_names:
@@ -158,7 +176,10 @@ def seed_people(ctx: DemoContext) -> None:
     for _ in range(FACULTY_COUNT):
         first, last = fake.first_name(), fake.last_name()
         person(
-            emails.make(first, last), first, last, ("faculty",),
+            emails.make(first, last),
+            first,
+            last,
+            ("faculty",),
             fields=sorted(rng.sample(field_list, rng.choice((1, 1, 2))), key=lambda f: f.name),
             coach_capacity=rng.choice((2, 3, 4, 4, 5, 6)),
         )

@@ -32,7 +32,9 @@ def program_summary(today: date) -> dict:
         .where(Role.name == "faculty", Person.is_active.is_(True))
     ).one()
     not_signed_up = db.session.scalar(
-        select(func.count()).select_from(Person).where(Person.is_active.is_(True), Person.password_hash.is_(None))
+        select(func.count())
+        .select_from(Person)
+        .where(Person.is_active.is_(True), Person.password_hash.is_(None))
     )
     return {
         "residents": len(residents),

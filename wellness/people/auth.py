@@ -3,7 +3,7 @@
 import hmac
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
 
@@ -117,7 +117,7 @@ def find_link(secret: str, purpose: str) -> AccessToken | None:
         return None
     expires_at = token.expires_at
     if expires_at.tzinfo is None:  # SQLite returns naive UTC
-        expires_at = expires_at.replace(tzinfo=timezone.utc)
+        expires_at = expires_at.replace(tzinfo=UTC)
     return token if expires_at > utcnow() else None
 
 
@@ -184,6 +184,4 @@ def load_person_from_session(session_id: str) -> Person | None:
 
 
 def recent_login_attempts(limit: int = 200) -> list[LoginAttempt]:
-    return list(
-        db.session.scalars(select(LoginAttempt).order_by(LoginAttempt.id.desc()).limit(limit))
-    )
+    return list(db.session.scalars(select(LoginAttempt).order_by(LoginAttempt.id.desc()).limit(limit)))

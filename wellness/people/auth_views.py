@@ -82,7 +82,9 @@ def change_password():
             db.session.commit()
         except DomainError as error:
             status = show_domain_error(error, form)
-            return render_template("auth/account.html", password_form=form, confirm_form=ConfirmForm()), status
+            return render_template(
+                "auth/account.html", password_form=form, confirm_form=ConfirmForm()
+            ), status
         login_user(current_user, remember=False)  # this session carries on with the new token
         flash("Your password is changed. Other devices have been signed out.", "success")
         return redirect(url_for("people.account"))
@@ -110,7 +112,8 @@ def _redeem(secret: str, purpose: str, template: str):
             person = auth.redeem_link(secret, purpose, form.password.data)
             db.session.commit()
         except DomainError as error:
-            return render_template(template, form=form, person=token.person), show_domain_error(error, form)
+            status = show_domain_error(error, form)
+            return render_template(template, form=form, person=token.person), status
         logout_user()
         login_user(person)
         flash("Your password is set. Welcome!", "success")
@@ -136,7 +139,10 @@ def request_reset():
         if issued is not None:
             person, link = issued
             send_link_mail(person, "reset", link)
-        flash("If that address has an account, a reset link is on its way. It works once, for a limited time.", "info")
+        flash(
+            "If that address has an account, a reset link is on its way. It works once, for a limited time.",
+            "info",
+        )
         return redirect(url_for("people.login"))
     return render_template("auth/reset_request.html", form=form), 400 if form.errors else 200
 

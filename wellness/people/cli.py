@@ -14,7 +14,6 @@ from .auth import check_password_strength
 from .programs import ROLE_NAMES
 from .roster import decode_upload, parse_roster
 from .roster_import import import_roster
-
 from .services import PersonData, create_person, ensure_roles
 
 roster_cli = AppGroup("roster", help="Import the program roster.")
@@ -117,6 +116,3 @@ class _SystemActor:
 
     def has_role(self, name: str) -> bool:
         return True
-
-
-

@@ -58,12 +58,16 @@ class SetPasswordForm(NewPasswordMixin, FlaskForm):
 
 
 class ChangePasswordForm(NewPasswordMixin, FlaskForm):
-    current_password = PasswordField("Current password", validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)])
+    current_password = PasswordField(
+        "Current password", validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)]
+    )
     submit = SubmitField("Change password")
 
 
 class ResetRequestForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
+    email = EmailField(
+        "Email", validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)]
+    )
     submit = SubmitField("Send reset link")
 
 
@@ -74,7 +78,9 @@ class ConfirmForm(FlaskForm):
 
 
 class PersonForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
+    email = EmailField(
+        "Email", validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)]
+    )
     first_name = StringField("First name", validators=[DataRequired(), Length(max=100)])
     last_name = StringField("Last name", validators=[DataRequired(), Length(max=100)])
     roles = MultiCheckboxField("Roles", choices=[(r, r.capitalize()) for r in ROLE_NAMES])
@@ -142,9 +148,17 @@ class PeopleFilterForm(FlaskForm):
         csrf = False  # a GET search form changes nothing
 
     q = StringField("Search", validators=[Optional(), Length(max=100)])
-    role = SelectField("Role", choices=[("", "Any role")] + [(r, r.capitalize()) for r in ROLE_NAMES], validators=[Optional()])
+    role = SelectField(
+        "Role",
+        choices=[("", "Any role")] + [(r, r.capitalize()) for r in ROLE_NAMES],
+        validators=[Optional()],
+    )
     program = SelectField("Program", choices=[("", "Any program")] + PROGRAM_CHOICES, validators=[Optional()])
-    pgy = SelectField("PGY", choices=[("", "Any PGY")] + [(str(n), f"PGY-{n}") for n in range(1, 5)], validators=[Optional()])
+    pgy = SelectField(
+        "PGY",
+        choices=[("", "Any PGY")] + [(str(n), f"PGY-{n}") for n in range(1, 5)],
+        validators=[Optional()],
+    )
     firm = SelectField("Firm", choices=[("", "Any firm")], validators=[Optional()])
     field = SelectField("Field", choices=[("", "Any field")], validators=[Optional()])
     status = SelectField(

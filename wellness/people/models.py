@@ -82,9 +82,7 @@ Index("uq_fields_name_lower", func.lower(Field.name), unique=True)
 Index("uq_firms_name_lower", func.lower(Firm.name), unique=True)
 Index("uq_clinic_sites_name_lower", func.lower(ClinicSite.name), unique=True)
 
-PROGRAM_CHECK = "program IS NULL OR program IN ({})".format(
-    ", ".join(f"'{key}'" for key in PROGRAMS)
-)
+PROGRAM_CHECK = "program IS NULL OR program IN ({})".format(", ".join(f"'{key}'" for key in PROGRAMS))
 
 
 class Person(UserMixin, db.Model):
@@ -116,17 +114,13 @@ class Person(UserMixin, db.Model):
     coach_capacity: Mapped[int | None] = mapped_column(Integer)
 
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
-    )
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
     deactivated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     password_set_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     roles: Mapped[list[Role]] = relationship(secondary=person_roles, lazy="selectin")
-    fields: Mapped[list[Field]] = relationship(
-        secondary=person_fields, lazy="selectin", order_by=Field.name
-    )
+    fields: Mapped[list[Field]] = relationship(secondary=person_fields, lazy="selectin", order_by=Field.name)
     firm: Mapped[Firm | None] = relationship(lazy="joined")
     clinic_site: Mapped[ClinicSite | None] = relationship(lazy="joined")
 
@@ -180,9 +174,7 @@ class AccessToken(db.Model):
     """A single-use link secret (invitation or password reset); only its SHA-256 is stored."""
 
     __tablename__ = "access_tokens"
-    __table_args__ = (
-        CheckConstraint("purpose IN ('invitation', 'reset')", name="purpose_known"),
-    )
+    __table_args__ = (CheckConstraint("purpose IN ('invitation', 'reset')", name="purpose_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
@@ -207,6 +199,4 @@ class LoginAttempt(db.Model):
     address: Mapped[str] = mapped_column(String(64))
     user_agent: Mapped[str] = mapped_column(String(255), default="")
     outcome: Mapped[str] = mapped_column(String(32))
-    created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, index=True
-    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)

@@ -275,7 +275,7 @@ def parse_roster(
                 RosterProblem(index, "", f"has {len(record)} cells; the header has {len(header)}")
             )
             continue
-        cells = dict(zip(header, record))
+        cells = dict(zip(header, record, strict=True))
         row, row_problems = _parse_row(index, cells, today_year, grantable_roles)
         problems.extend(row_problems)
         if row is None:

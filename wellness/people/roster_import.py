@@ -1,7 +1,7 @@
 """Applying a validated roster: creates and updates people by email, never deletes anyone."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from sqlalchemy import func, select
 
@@ -165,7 +165,9 @@ def import_roster(
         else:
             changed = tuple(key for key in target if target[key] != current[key])
             if changed and actor is not None and not can_edit_person(actor, person):
-                problems.append(RosterProblem(row.row, "email", f"{row.email} is an admin; only an admin can update them"))
+                problems.append(
+                    RosterProblem(row.row, "email", f"{row.email} is an admin; only an admin can update them")
+                )
             changes.append(
                 RosterChange(row.row, row.email, person.name, "update" if changed else "unchanged", changed)
             )
@@ -184,7 +186,7 @@ def import_roster(
         return report
 
     written: list[tuple[Person, RosterChange, dict | None, dict]] = []
-    for (row, person, target, current), change in zip(planned, changes):
+    for (_row, person, target, current), change in zip(planned, changes, strict=True):
         if change.action == "unchanged":
             continue
         if person is None:

@@ -27,7 +27,9 @@ def import_roster_upload():
         try:
             text = decode_upload(form.file.data.read())
         except UnicodeDecodeError:
-            form.file.errors.append("The file is not UTF-8 text. Save it from your spreadsheet as “CSV UTF-8”.")
+            form.file.errors.append(
+                "The file is not UTF-8 text. Save it from your spreadsheet as “CSV UTF-8”."
+            )
             return render_template("people/import.html", form=form, columns=COLUMNS), 400
         report = _check(text, dry_run=True)
         db.session.rollback()

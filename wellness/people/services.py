@@ -122,7 +122,9 @@ def _check_shape(data: PersonData) -> None:
         if data.program not in PROGRAMS:
             raise ValidationFailed("Choose the resident's program.", field="program")
         if data.training_start_year is None:
-            raise ValidationFailed("Enter the year the resident started training.", field="training_start_year")
+            raise ValidationFailed(
+                "Enter the year the resident started training.", field="training_start_year"
+            )
 
 
 def _check_email_free(email: str, person_id: int | None) -> None:

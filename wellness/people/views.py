@@ -92,7 +92,8 @@ def create_person():
             person = services.create_person(current_user, _person_data(form))
             db.session.commit()
         except DomainError as error:
-            return render_template("people/edit.html", form=form, person=None), show_domain_error(error, form)
+            status = show_domain_error(error, form)
+            return render_template("people/edit.html", form=form, person=None), status
         flash(f"{person.name} is added. Send an invitation so they can sign in.", "success")
         return redirect(url_for("people.show_person", person_id=person.id))
     return render_template("people/edit.html", form=form, person=None), 400 if form.errors else 200
@@ -103,7 +104,9 @@ def create_person():
 def show_person(person_id):
     person = get_person(person_id)
     history = services.person_history(person) if can_manage_people(current_user) else []
-    return render_template("people/show.html", person=person, history=history, today=_today(), confirm_form=ConfirmForm())
+    return render_template(
+        "people/show.html", person=person, history=history, today=_today(), confirm_form=ConfirmForm()
+    )
 
 
 @bp.route("/people/<int:person_id>/edit", methods=["GET", "POST"])
@@ -122,7 +125,8 @@ def edit_person(person_id):
             services.update_person(current_user, person, _person_data(form))
             db.session.commit()
         except DomainError as error:
-            return render_template("people/edit.html", form=form, person=person), show_domain_error(error, form)
+            status = show_domain_error(error, form)
+            return render_template("people/edit.html", form=form, person=person), status
         flash(f"{person.name} is saved.", "success")
         return redirect(url_for("people.show_person", person_id=person.id))
     return render_template("people/edit.html", form=form, person=person), 400 if form.errors else 200
@@ -144,7 +148,9 @@ def _state_change(person_id: int, change, message: str):
 @bp.route("/people/<int:person_id>/deactivate", methods=["POST"])
 @login_required
 def deactivate_person(person_id):
-    return _state_change(person_id, services.deactivate_person, "{name} is deactivated and signed out everywhere.")
+    return _state_change(
+        person_id, services.deactivate_person, "{name} is deactivated and signed out everywhere."
+    )
 
 
 @bp.route("/people/<int:person_id>/reactivate", methods=["POST"])
@@ -169,8 +175,12 @@ def invite_person(person_id):
         return redirect(url_for("people.show_person", person_id=person.id))
     mailed = send_link_mail(person, purpose, link) if mail_enabled() else None
     return render_template(
-        "people/invitation.html", person=person, url=link_url(purpose, link.secret),
-        purpose=purpose, expires_at=link.expires_at, mailed=mailed,
+        "people/invitation.html",
+        person=person,
+        url=link_url(purpose, link.secret),
+        purpose=purpose,
+        expires_at=link.expires_at,
+        mailed=mailed,
     )
 
 
@@ -191,7 +201,10 @@ def list_fields():
     elif form.errors:
         status = 400
     return render_template(
-        "fields/list.html", form=form, fields=services.all_fields(), usage=services.field_usage(),
+        "fields/list.html",
+        form=form,
+        fields=services.all_fields(),
+        usage=services.field_usage(),
         confirm_form=ConfirmForm(),
     ), status
 

@@ -1,0 +1,192 @@
+"""Shared fixtures: the app on SQLite or PostgreSQL, clients with CSRF tokens, and factories."""
+
+import hashlib
+import os
+import uuid
+
+import pytest
+from flask.testing import FlaskClient
+from itsdangerous import URLSafeTimedSerializer
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from wellness import create_app
+from wellness.config import TestConfig
+from wellness.extensions import db as _db
+from wellness.extensions import limiter
+from wellness.people.models import Person
+from wellness.people.security import hash_password
+from wellness.people.services import ensure_roles, resolve_fields
+
+PASSWORD = "correct horse battery"
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+
+def _require(variable: str) -> bool:
+    return os.environ.get(variable, "") == "1"
+
+
+def _postgres_database(base_url: str):
+    """Create a database of this run's own on the server named by TEST_DATABASE_URL."""
+    url = make_url(base_url)
+    name = f"wellness_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as error:  # the server is not there
+        admin.dispose()
+        message = f"PostgreSQL at {url.render_as_string(hide_password=True)} is not reachable: {error}"
+        if _require("REQUIRE_POSTGRES"):
+            pytest.exit(message + " (REQUIRE_POSTGRES=1)", returncode=3)
+        pytest.skip(message, allow_module_level=True)
+    return admin, name, url.set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    if not POSTGRES_URL:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+        return
+    admin, name, url = _postgres_database(POSTGRES_URL)
+    yield url
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+class CsrfClient(FlaskClient):
+    """A test client that adds a valid CSRF token to form posts unless told not to (csrf=False)."""
+
+    def csrf_token(self) -> str:
+        with self.session_transaction() as session:
+            if "csrf_token" not in session:
+                session["csrf_token"] = hashlib.sha1(os.urandom(64)).hexdigest()
+            raw = session["csrf_token"]
+        serializer = URLSafeTimedSerializer(self.application.secret_key, salt="wtf-csrf-token")
+        return serializer.dumps(raw)
+
+    def post(self, *args, csrf: bool = True, **kwargs):
+        data = kwargs.get("data")
+        if csrf and (data is None or isinstance(data, dict)):
+            data = dict(data or {})
+            data.setdefault("csrf_token", self.csrf_token())
+            kwargs["data"] = data
+        return super().post(*args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def _app(database_url):
+    class Config(TestConfig):
+        SQLALCHEMY_DATABASE_URI = database_url
+
+    app = create_app(Config)
+    app.test_client_class = CsrfClient
+    with app.app_context():
+        _db.create_all()
+    yield app
+    with app.app_context():
+        _db.drop_all()
+        _db.engine.dispose()
+
+
+def _empty_tables():
+    tables = list(reversed(_db.metadata.sorted_tables))
+    if _db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        _db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            _db.session.execute(table.delete())
+    _db.session.commit()
+
+
+@pytest.fixture
+def app(_app):
+    """The application with an empty database (roles present) and fresh rate-limit counters."""
+    with _app.app_context():
+        _empty_tables()
+        ensure_roles()
+        _db.session.commit()
+        limiter.reset()
+    yield _app
+    with _app.app_context():
+        _db.session.remove()
+
+
+@pytest.fixture
+def db(app):
+    """The database handle inside an app context, for checking what requests wrote."""
+    with app.app_context():
+        yield _db
+        _db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def make_person(app):
+    """Create a person and return it detached with its columns loaded.
+
+    make_person("coordinator"), make_person("resident", program="primary_care", training_start_year=2025)
+    """
+    counter = iter(range(1, 10_000))
+    password_hash = hash_password(PASSWORD)
+
+    def make(*roles, email=None, first_name=None, last_name="Tester", fields=(), password=True, **extra):
+        roles = roles or ("resident",)
+        n = next(counter)
+        if "resident" in roles:
+            extra.setdefault("program", "categorical")
+            extra.setdefault("training_start_year", 2025)
+        with app.app_context():
+            role_rows = ensure_roles()
+            person = Person(
+                email=email or f"{roles[0]}{n}@example.org",
+                first_name=first_name or f"{roles[0].capitalize()}{n}",
+                last_name=last_name,
+                roles=[role_rows[r] for r in roles],
+                password_hash=password_hash if password else None,
+                fields=resolve_fields(fields),
+                **extra,
+            )
+            _db.session.add(person)
+            _db.session.commit()
+            _db.session.refresh(person)
+            _ = (person.roles, person.fields)  # load before detaching
+            _db.session.expunge(person)
+            return person
+
+    return make
+
+
+@pytest.fixture
+def login_as(client):
+    """Sign the test client in as `person` the way Flask-Login does after a password check."""
+
+    def login(person):
+        with client.session_transaction() as session:
+            session["_user_id"] = person.get_id()
+            session["_fresh"] = True
+        return client
+
+    return login
+
+
+PERSONAS = ("anonymous", "resident", "other_resident", "faculty", "coordinator", "admin")
+
+
+@pytest.fixture
+def personas(make_person):
+    """One person for each persona of the authorization matrix (anonymous is None)."""
+    return {
+        "anonymous": None,
+        "resident": make_person("resident", program="primary_care"),
+        "other_resident": make_person("resident"),
+        "faculty": make_person("faculty", coach_capacity=3),
+        "coordinator": make_person("coordinator"),
+        "admin": make_person("admin"),
+    }
