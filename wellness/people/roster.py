@@ -101,6 +101,11 @@ def _split_list(value: str) -> list[str]:
     return list(seen.values())
 
 
+def _is_whole_number(text: str) -> bool:
+    # str.isdigit() alone also accepts superscripts and other scripts' digits, which int() rejects.
+    return text.isascii() and text.isdigit()
+
+
 def _clean(value: str | None) -> str:
     return " ".join((value or "").split())
 
@@ -156,7 +161,7 @@ def _parse_row(
             check.add("program", f"'{program}' is not a program (use {', '.join(PROGRAMS)})")
         if not start_text:
             check.add("training_start_year", "is required for a resident")
-        elif not start_text.isdigit() or not (1980 <= int(start_text) <= today_year + 2):
+        elif not _is_whole_number(start_text) or not (1980 <= int(start_text) <= today_year + 2):
             check.add(
                 "training_start_year",
                 f"'{start_text}' is not a year between 1980 and {today_year + 2}",
@@ -187,7 +192,7 @@ def _parse_row(
     if capacity_text:
         if not is_faculty:
             check.add("coach_capacity", "applies only to faculty; leave it empty")
-        elif not capacity_text.isdigit() or int(capacity_text) > MAX_COACH_CAPACITY:
+        elif not _is_whole_number(capacity_text) or int(capacity_text) > MAX_COACH_CAPACITY:
             check.add(
                 "coach_capacity",
                 f"'{capacity_text}' is not a whole number from 0 to {MAX_COACH_CAPACITY}",

@@ -1,0 +1,82 @@
+"""Invitation and reset links are mailed through a real local SMTP server."""
+
+import re
+import socket
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from tests.conftest import PASSWORD
+
+
+class Inbox:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        self.messages.append((envelope.rcpt_tos, envelope.content.decode("utf-8", "replace")))
+        return "250 Message accepted"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def inbox(app):
+    handler = Inbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    saved = {key: app.config[key] for key in ("MAIL_SERVER", "MAIL_PORT")}
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
+    yield handler
+    app.config.update(saved)
+    controller.stop()
+
+
+def link_in(message: str) -> str:
+    match = re.search(r"http://localhost(/(?:invitation|reset-password)/[\w-]+)", message)
+    assert match, message
+    return match.group(1)
+
+
+def test_invitation_is_mailed_and_its_link_sets_the_password(app, client, make_person, login_as, inbox):
+    coordinator = make_person("coordinator")
+    invitee = make_person("resident", email="new.intern@example.org", password=False)
+    login_as(coordinator)
+    page = client.post(f"/people/{invitee.id}/invitation")
+    assert page.status_code == 200 and b"It was mailed to new.intern@example.org" in page.data
+    [(recipients, message)] = inbox.messages
+    assert recipients == ["new.intern@example.org"]
+    path = link_in(message)
+    fresh = app.test_client()
+    response = fresh.post(path, data={"password": "intern year phrase", "confirm": "intern year phrase"})
+    assert response.status_code == 302 and fresh.get("/").status_code == 200
+
+
+def test_password_reset_is_mailed_only_for_known_accounts(app, client, make_person, inbox):
+    person = make_person("resident")
+    client.post("/reset-password", data={"email": "ghost@example.org"})
+    assert inbox.messages == []
+    client.post("/reset-password", data={"email": person.email.upper()})
+    [(recipients, message)] = inbox.messages
+    assert recipients == [person.email]
+    path = link_in(message)
+    assert app.test_client().post(path, data={"password": "fresh new phrase", "confirm": "fresh new phrase"}).status_code == 302
+    old = app.test_client().post("/login", data={"email": person.email, "password": PASSWORD})
+    assert old.status_code == 401
+
+
+def test_failed_mail_still_shows_the_link_to_copy(app, client, make_person, login_as):
+    coordinator = make_person("coordinator")
+    invitee = make_person("resident", password=False)
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port())  # nothing listens there
+    try:
+        login_as(coordinator)
+        page = client.post(f"/people/{invitee.id}/invitation")
+    finally:
+        app.config.update(MAIL_SERVER=None, MAIL_PORT=25)
+    assert page.status_code == 200
+    assert b"Mailing it to" in page.data and b'id="invite-link"' in page.data
