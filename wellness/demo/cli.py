@@ -29,7 +29,8 @@ def seed_command(seed: int, today, if_empty: bool) -> None:
     db.session.commit()
     total = len({p.id for group in context.people.values() for p in group})
     click.echo(f"Demo program loaded: {total} people as of {day.isoformat()}.")
-    print_logins()
+    if not if_empty:  # `make run` prints the sign-ins itself, every time
+        print_logins()
 
 
 def print_logins() -> None:

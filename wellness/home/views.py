@@ -6,6 +6,7 @@ from sqlalchemy import text
 
 from ..dates import program_today
 from ..extensions import db
+from ..notifications.mail import mail_enabled
 from ..people.permissions import is_admin, is_staff
 from . import bp, services
 
@@ -16,7 +17,9 @@ def index():
     today = program_today(current_app.config["WELLNESS_TIMEZONE"])
     summary = services.program_summary(today) if is_staff(current_user) else None
     failed = services.failed_sign_ins_last_day() if is_admin(current_user) else None
-    return render_template("home/index.html", today=today, summary=summary, failed_sign_ins=failed)
+    return render_template(
+        "home/index.html", today=today, summary=summary, failed_sign_ins=failed, mail_enabled=mail_enabled()
+    )
 
 
 @bp.route("/healthz")

@@ -46,6 +46,12 @@ def link_url(purpose: str, secret: str) -> str:
     return url_for(LINK_ENDPOINTS[purpose], secret=secret, _external=True)
 
 
+def send_link_mails(people_links, purpose: str) -> tuple[int, int]:
+    """Mail many links; returns (sent, failed)."""
+    results = [send_link_mail(person, purpose, link) for person, link in people_links]
+    return sum(results), len(results) - sum(results)
+
+
 def send_link_mail(person, purpose: str, link) -> bool:
     """Mail an invitation or reset link. The secret exists only in this message, never in storage."""
     body = render_template(

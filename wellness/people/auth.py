@@ -12,6 +12,7 @@ from ..dates import utcnow
 from ..errors import NotAllowed, ValidationFailed
 from ..extensions import db
 from .models import AccessToken, LoginAttempt, Person, new_session_token
+from .permissions import can_manage_people
 from .security import (
     MAX_PASSWORD_LENGTH,
     MIN_PASSWORD_LENGTH,
@@ -104,6 +105,21 @@ def issue_link(actor, person: Person, purpose: str, ttl: timedelta) -> IssuedLin
     if actor is not None:
         audit.record(actor, f"person.{purpose}_link", "person", person.id)
     return IssuedLink(secret, expires_at)
+
+
+def invite_not_signed_up(actor, ttl: timedelta) -> list[tuple[Person, IssuedLink]]:
+    """New invitation links for every active person who has not set a password yet.
+
+    Earlier invitations of those people stop working. Raises NotAllowed for non-staff.
+    """
+    if actor is not None and not can_manage_people(actor):
+        raise NotAllowed("You may not invite people.")
+    people = db.session.scalars(
+        select(Person)
+        .where(Person.is_active.is_(True), Person.password_hash.is_(None))
+        .order_by(Person.last_name, Person.first_name)
+    )
+    return [(person, issue_link(actor, person, "invitation", ttl)) for person in people]
 
 
 def find_link(secret: str, purpose: str) -> AccessToken | None:

@@ -106,6 +106,25 @@ def create_user_command(email, roles, first_name, last_name, password_stdin) -> 
             click.echo(f"Invitation link (works once): {link_url('invitation', link.secret)}")
 
 
+@users_cli.command("invite")
+def invite_command() -> None:
+    """Mail a new invitation link to everyone active who has not set a password."""
+    from datetime import timedelta
+
+    from ..notifications.mail import mail_enabled, send_link_mails
+    from .auth import invite_not_signed_up
+
+    if not mail_enabled():
+        raise click.ClickException("MAIL_SERVER is not set; nothing can be mailed")
+    links = invite_not_signed_up(None, timedelta(hours=current_app.config["INVITATION_TTL_HOURS"]))
+    db.session.commit()
+    with current_app.test_request_context():
+        sent, failed = send_link_mails(links, "invitation")
+    click.echo(f"{sent} invitations mailed, {failed} failed.")
+    if failed:
+        sys.exit(1)
+
+
 class _SystemActor:
     """The command line acts with every role; audit entries record no person."""
 

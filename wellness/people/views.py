@@ -9,7 +9,7 @@ from ..dates import program_today
 from ..errors import DomainError
 from ..extensions import db
 from ..forms_support import show_domain_error
-from ..notifications.mail import link_url, mail_enabled, send_link_mail
+from ..notifications.mail import link_url, mail_enabled, send_link_mail, send_link_mails
 from . import auth, bp, services
 from .forms import ConfirmForm, FieldForm, PeopleFilterForm, PersonForm
 from .models import Field, Person
@@ -182,6 +182,26 @@ def invite_person(person_id):
         expires_at=link.expires_at,
         mailed=mailed,
     )
+
+
+@bp.route("/people/invitations", methods=["POST"])
+@login_required
+def invite_not_signed_up():
+    require(can_manage_people(current_user))
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if not mail_enabled():
+        flash("Mail is not configured: open each person's page to copy their invitation link.", "warning")
+        return redirect(url_for("home.index"))
+    ttl = timedelta(hours=current_app.config["INVITATION_TTL_HOURS"])
+    links = auth.invite_not_signed_up(current_user, ttl)
+    db.session.commit()
+    sent, failed = send_link_mails(links, "invitation")
+    flash(
+        f"Mailed {sent} invitations." + (f" {failed} could not be sent; try again later." if failed else ""),
+        "success" if not failed else "warning",
+    )
+    return redirect(url_for("home.index"))
 
 
 @bp.route("/fields", methods=["GET", "POST"])
