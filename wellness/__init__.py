@@ -149,5 +149,10 @@ def register_logging(app: Flask) -> None:
         logger = logging.getLogger(name)
         if not any(isinstance(f, RedactSecrets) for f in logger.filters):
             logger.addFilter(RedactSecrets())
-    if not app.debug and not app.testing:
-        logging.getLogger("wellness").setLevel(logging.INFO)
+    log = logging.getLogger("wellness")
+    if not app.testing and not log.handlers:
+        # Sign-in attempts and mail failures go to stderr, which gunicorn and systemd collect.
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("[%(asctime)s] %(levelname)s %(name)s: %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
