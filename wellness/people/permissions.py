@@ -11,10 +11,6 @@ def _roles(person) -> set[str]:
     return person.role_names
 
 
-def is_signed_in(person) -> bool:
-    return bool(_roles(person)) or bool(person and getattr(person, "is_authenticated", False))
-
-
 def is_staff(person) -> bool:
     """Coordinators and admins run the program's records."""
     return bool(_roles(person) & {"coordinator", "admin"})
