@@ -1,5 +1,6 @@
 """Shared fixtures: the app on SQLite or PostgreSQL, clients with CSRF tokens, and factories."""
 
+import contextvars
 import hashlib
 import os
 import uuid
@@ -56,7 +57,14 @@ def database_url(tmp_path_factory):
 
 
 class CsrfClient(FlaskClient):
-    """A test client that adds a valid CSRF token to form posts unless told not to (csrf=False)."""
+    """A test client that adds a valid CSRF token to form posts unless told not to (csrf=False).
+
+    Each request runs in a context of its own, as in a real server: it never shares the test's app
+    context, so it gets its own database session and its own signed-in user.
+    """
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
 
     def csrf_token(self) -> str:
         with self.session_transaction() as session:
@@ -91,13 +99,9 @@ def _app(database_url):
 
 
 def _empty_tables():
-    tables = list(reversed(_db.metadata.sorted_tables))
-    if _db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{t.name}"' for t in tables)
-        _db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    else:
-        for table in tables:
-            _db.session.execute(table.delete())
+    # DELETE is much faster than TRUNCATE on the small tables a test leaves behind.
+    for table in reversed(_db.metadata.sorted_tables):
+        _db.session.execute(table.delete())
     _db.session.commit()
 
 

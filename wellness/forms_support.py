@@ -1,9 +1,38 @@
-"""Helpers that views share for turning domain errors into form messages."""
+"""Helpers that views share: the base form, and turning domain errors into form messages."""
+
+import unicodedata
 
 from flask import flash
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
 
 from .errors import DomainError
 from .extensions import db
+
+CONTROL_CHARACTER_MESSAGE = "Remove the invisible control characters (often pasted in by accident)."
+
+
+def has_control_characters(text: str) -> bool:
+    """True for NUL and the other control characters, except tab, line feed and carriage return."""
+    return any(unicodedata.category(char) == "Cc" and char not in "\t\n\r" for char in text)
+
+
+class Form(FlaskForm):
+    """A form whose text fields refuse control characters.
+
+    PostgreSQL cannot store NUL in text at all, and no other control character belongs in a name,
+    an address or a search. Passwords are exempt: they are only ever hashed.
+    """
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            text = field.data
+            is_text = isinstance(field, StringField) and not isinstance(field, PasswordField)
+            if is_text and isinstance(text, str) and has_control_characters(text):
+                field.errors = list(field.errors or []) + [CONTROL_CHARACTER_MESSAGE]
+                valid = False
+        return valid
 
 
 def show_domain_error(error: DomainError, form=None) -> int:

@@ -204,3 +204,11 @@ def test_secret_paths_are_redacted_from_access_logs():
     )
     RedactSecrets().filter(record)
     assert "abcDEF123" not in record.getMessage()
+
+
+def test_each_request_loads_the_signed_in_person_afresh(client, make_person, login_as, db):
+    # The test holds an app context open (db); requests must not reuse its cached user.
+    login_as(make_person("coordinator"))
+    assert client.get("/people").status_code == 200
+    login_as(make_person("resident"))
+    assert client.get("/people").status_code == 403

@@ -1,6 +1,5 @@
 """Forms for signing in, passwords, people, fields and roster upload (shape checks only)."""
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -25,6 +24,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..forms_support import Form
 from .programs import PROGRAM_CHOICES, ROLE_NAMES
 from .security import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 
@@ -34,7 +34,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)])
     remember = BooleanField("Keep me signed in on this device")
@@ -53,31 +53,31 @@ class NewPasswordMixin:
     )
 
 
-class SetPasswordForm(NewPasswordMixin, FlaskForm):
+class SetPasswordForm(NewPasswordMixin, Form):
     submit = SubmitField("Set password")
 
 
-class ChangePasswordForm(NewPasswordMixin, FlaskForm):
+class ChangePasswordForm(NewPasswordMixin, Form):
     current_password = PasswordField(
         "Current password", validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)]
     )
     submit = SubmitField("Change password")
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(Form):
     email = EmailField(
         "Email", validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)]
     )
     submit = SubmitField("Send reset link")
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """An empty form for POST buttons: it carries only the CSRF token."""
 
     submit = SubmitField("Confirm")
 
 
-class PersonForm(FlaskForm):
+class PersonForm(Form):
     email = EmailField(
         "Email", validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)]
     )
@@ -123,12 +123,12 @@ class PersonForm(FlaskForm):
                 raise ValidationError("Each field name must be at most 80 characters.")
 
 
-class FieldForm(FlaskForm):
+class FieldForm(Form):
     name = StringField("Name", validators=[DataRequired(), Length(max=80)])
     submit = SubmitField("Save")
 
 
-class RosterUploadForm(FlaskForm):
+class RosterUploadForm(Form):
     file = FileField(
         "Roster file (CSV, UTF-8)",
         validators=[FileRequired("Choose a CSV file."), FileAllowed(["csv", "txt"], "Upload a .csv file.")],
@@ -136,14 +136,14 @@ class RosterUploadForm(FlaskForm):
     submit = SubmitField("Preview import")
 
 
-class RosterConfirmForm(FlaskForm):
+class RosterConfirmForm(Form):
     """Carries the previewed file back; it is parsed and checked again before anything is written."""
 
     csv_text = HiddenField(validators=[InputRequired()])
     submit = SubmitField("Import")
 
 
-class PeopleFilterForm(FlaskForm):
+class PeopleFilterForm(Form):
     class Meta:
         csrf = False  # a GET search form changes nothing
 
