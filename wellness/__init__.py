@@ -108,10 +108,13 @@ def register_security(app: Flask) -> None:
 def register_template_globals(app: Flask) -> None:
     from .dates import as_local, program_today
     from .people import permissions
+    from .wording import people_count
 
     app.jinja_env.globals.update(permissions.PREDICATES)
     app.jinja_env.globals["program_today"] = lambda: program_today(app.config["WELLNESS_TIMEZONE"])
     app.jinja_env.globals["program_name"] = app.config["WELLNESS_PROGRAM_NAME"]
+
+    app.jinja_env.filters["people"] = people_count
 
     @app.template_filter("local")
     def local(moment, fmt="%b %-d, %Y %-I:%M %p"):

@@ -44,7 +44,7 @@ def begin_immediate() -> None:
 
     Raises RuntimeError when the session already holds pending writes.
     """
-    session = db.session
+    session = db.session()  # the scoped_session proxy has no in_transaction()
     if session.get_bind().dialect.name != "sqlite":
         return
     if session.in_transaction():

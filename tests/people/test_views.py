@@ -604,7 +604,7 @@ def test_a_field_someone_holds_cannot_be_deleted(app, client, login_as, coordina
     field_id = fetch(app, select(Field.id))[0]
     login_as(coordinator)
     response = client.post(f"/fields/{field_id}/delete", follow_redirects=True)
-    assert "Cardiology is held by 1 people; rename it instead." in alerts(response.get_data(as_text=True))
+    assert "Cardiology is held by 1 person; rename it instead." in alerts(response.get_data(as_text=True))
     assert row_counts(app, Field) == (1,)
 
 

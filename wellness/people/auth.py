@@ -102,8 +102,7 @@ def issue_link(actor, person: Person, purpose: str, ttl: timedelta) -> IssuedLin
             created_by_id=getattr(actor, "id", None),
         )
     )
-    if actor is not None:
-        audit.record(actor, f"person.{purpose}_link", "person", person.id)
+    audit.record(actor, f"person.{purpose}_link", "person", person.id)
     return IssuedLink(secret, expires_at)
 
 

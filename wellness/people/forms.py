@@ -109,13 +109,20 @@ class PersonForm(Form):
         if not field.data:
             raise ValidationError("Choose at least one role.")
 
-    def validate_program(self, field):
-        if "resident" in (self.roles.data or []) and not field.data:
-            raise ValidationError("A resident needs a program.")
-
-    def validate_training_start_year(self, field):
-        if "resident" in (self.roles.data or []) and field.data is None:
-            raise ValidationError("A resident needs a training start year.")
+    def validate(self, extra_validators=None) -> bool:
+        # Optional() ends a field's own checks when it is empty, so what residents need is checked here.
+        valid = super().validate(extra_validators)
+        if "resident" in (self.roles.data or []):
+            if not self.program.data:
+                self.program.errors = [*self.program.errors, "Choose the resident's program."]
+                valid = False
+            if self.training_start_year.data is None and not self.training_start_year.errors:
+                self.training_start_year.errors = [
+                    *self.training_start_year.errors,
+                    "Enter the year the resident started training.",
+                ]
+                valid = False
+        return valid
 
     def validate_fields(self, field):
         for name in (field.data or "").split(";"):

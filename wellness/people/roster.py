@@ -30,6 +30,8 @@ REQUIRED_COLUMNS = ("email", "first_name", "last_name", "roles")
 MAX_ROWS = 20_000
 MAX_CELL = 200
 MAX_COACH_CAPACITY = 50
+MAX_FIRM = 80  # the lengths of the firms and clinic_sites name columns
+MAX_CLINIC_SITE = 120
 TRUE_WORDS = {"yes", "y", "true", "1", "x"}
 FALSE_WORDS = {"no", "n", "false", "0", ""}
 
@@ -205,6 +207,9 @@ def _parse_row(
     for name in fields or ():
         if len(name) > 80:
             check.add("fields", f"'{name[:20]}…' is longer than 80 characters")
+    for column, limit in (("firm", MAX_FIRM), ("clinic_site", MAX_CLINIC_SITE)):
+        if len(_clean(cells.get(column))) > limit:
+            check.add(column, f"is longer than {limit} characters")
 
     if check.problems:
         return None, check.problems

@@ -9,6 +9,7 @@ from .. import audit
 from ..dates import utcnow
 from ..errors import Conflict, NotAllowed, ValidationFailed
 from ..extensions import db
+from ..wording import people_count
 from .models import ClinicSite, Field, Firm, Person, Role, new_session_token, person_fields, person_roles
 from .permissions import can_deactivate_person, can_edit_person, can_grant_role, can_manage_fields
 from .programs import PROGRAMS, ROLE_NAMES, start_year_for_pgy
@@ -83,7 +84,8 @@ def snapshot(person: Person) -> dict:
         "program": person.program,
         "is_stanbury": person.is_stanbury,
         "training_start_year": person.training_start_year,
-        "fields": [f.name for f in person.fields],
+        # Sorted here, not by the database, whose collation may or may not ignore case.
+        "fields": sorted((f.name for f in person.fields), key=str.lower),
         "firm": person.firm.name if person.firm else None,
         "clinic_site": person.clinic_site.name if person.clinic_site else None,
         "coach_capacity": person.coach_capacity,
@@ -289,7 +291,7 @@ def delete_field(actor, field: Field) -> None:
         raise NotAllowed("You may not manage fields.")
     used = field_usage().get(field.id, 0)
     if used:
-        raise Conflict(f"{field.name} is held by {used} people; rename it instead.")
+        raise Conflict(f"{field.name} is held by {people_count(used)}; rename it instead.")
     audit.record(actor, "field.delete", "field", field.id, {"name": field.name}, None)
     db.session.delete(field)
 
