@@ -1,34 +1,30 @@
 """Helpers that views share: the base form, and turning domain errors into form messages."""
 
-import unicodedata
-
 from flask import flash
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 
 from .errors import DomainError
 from .extensions import db
-
-CONTROL_CHARACTER_MESSAGE = "Remove the invisible control characters (often pasted in by accident)."
-
-
-def has_control_characters(text: str) -> bool:
-    """True for NUL and the other control characters, except tab, line feed and carriage return."""
-    return any(unicodedata.category(char) == "Cc" and char not in "\t\n\r" for char in text)
+from .plain_text import CONTROL_CHARACTER_MESSAGE, has_control_characters
 
 
 class Form(FlaskForm):
     """A form whose text fields refuse control characters.
 
-    PostgreSQL cannot store NUL in text at all, and no other control character belongs in a name,
-    an address or a search. Passwords are exempt: they are only ever hashed.
+    Passwords are exempt (they are only ever hashed), and so are fields a form lists in
+    `raw_text_fields`, whose content is checked where it is parsed.
     """
+
+    raw_text_fields: tuple[str, ...] = ()
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         for field in self:
             text = field.data
             is_text = isinstance(field, StringField) and not isinstance(field, PasswordField)
+            if field.name in self.raw_text_fields:
+                continue
             if is_text and isinstance(text, str) and has_control_characters(text):
                 field.errors = list(field.errors or []) + [CONTROL_CHARACTER_MESSAGE]
                 valid = False

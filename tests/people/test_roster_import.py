@@ -425,6 +425,21 @@ def test_confirm_checks_the_file_again_and_writes_nothing_when_it_is_bad(app, ma
     assert count(app, Person) == 1
 
 
+@pytest.mark.parametrize("path", ["/people/import", "/people/import/confirm"])
+def test_control_characters_in_a_cell_are_named_by_row_and_column(app, make_person, login_as, path):
+    client = login_as(make_person("coordinator"))
+    bad = roster(resident("rosa@example.org"), member("fred@example.org", "faculty", last="Nu\x00ll"))
+
+    if path.endswith("confirm"):
+        response = client.post(path, data={"csv_text": bad})
+    else:
+        response = upload(client, bad)
+
+    assert response.status_code == 400
+    assert problem_cells(response.get_data(as_text=True)) == [("3", "last_name")]
+    assert count(app, Person) == 1
+
+
 def test_upload_that_is_not_utf8_gets_a_clear_message(app, make_person, login_as):
     client = login_as(make_person("coordinator"))
 

@@ -146,6 +146,8 @@ class RosterUploadForm(Form):
 class RosterConfirmForm(Form):
     """Carries the previewed file back; it is parsed and checked again before anything is written."""
 
+    raw_text_fields = ("csv_text",)  # the roster parser names any bad cell by row and column
+
     csv_text = HiddenField(validators=[InputRequired()])
     submit = SubmitField("Import")
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from email_validator import EmailNotValidError, validate_email
 
+from ..plain_text import has_control_characters
 from .programs import PROGRAMS, ROLE_NAMES
 
 COLUMNS = (
@@ -119,6 +120,8 @@ def _parse_row(
     for column, value in cells.items():
         if len(value) > MAX_CELL:
             check.add(column, f"is longer than {MAX_CELL} characters")
+        elif has_control_characters(value):
+            check.add(column, "contains invisible control characters; retype the cell")
     if check.problems:
         return None, check.problems
 
