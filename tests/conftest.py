@@ -3,14 +3,12 @@
 import contextvars
 import hashlib
 import os
-import uuid
 
 import pytest
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
+from tests.support import fresh_postgres_database
 from wellness import create_app
 from wellness.config import TestConfig
 from wellness.extensions import db as _db
@@ -23,37 +21,13 @@ PASSWORD = "correct horse battery"
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
 
 
-def _require(variable: str) -> bool:
-    return os.environ.get(variable, "") == "1"
-
-
-def _postgres_database(base_url: str):
-    """Create a database of this run's own on the server named by TEST_DATABASE_URL."""
-    url = make_url(base_url)
-    name = f"wellness_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as error:  # the server is not there
-        admin.dispose()
-        message = f"PostgreSQL at {url.render_as_string(hide_password=True)} is not reachable: {error}"
-        if _require("REQUIRE_POSTGRES"):
-            pytest.exit(message + " (REQUIRE_POSTGRES=1)", returncode=3)
-        pytest.skip(message, allow_module_level=True)
-    return admin, name, url.set(database=name).render_as_string(hide_password=False)
-
-
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
     if not POSTGRES_URL:
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
         return
-    admin, name, url = _postgres_database(POSTGRES_URL)
-    yield url
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with fresh_postgres_database(POSTGRES_URL, "wellness_test") as url:
+        yield url
 
 
 class CsrfClient(FlaskClient):

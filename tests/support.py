@@ -5,7 +5,13 @@ not hold an application context open while it makes requests: the request would 
 it the signed-in person Flask-Login cached in `g` during an earlier request.
 """
 
-from sqlalchemy import func, inspect, select
+import os
+import uuid
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import create_engine, func, inspect, select, text
+from sqlalchemy.engine import make_url
 
 from wellness.extensions import db
 
@@ -37,3 +43,29 @@ def fetch(app, query):
                 db.session.expunge(row)
         db.session.remove()
     return rows
+
+
+@contextmanager
+def fresh_postgres_database(base_url: str, prefix: str):
+    """Create a database of its own on the server named by `base_url`, yield its URL, then drop it.
+
+    An unreachable server skips the test, or fails it when REQUIRE_POSTGRES=1.
+    """
+    url = make_url(base_url)
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as error:
+        admin.dispose()
+        message = f"PostgreSQL at {url.render_as_string(hide_password=True)} is not reachable: {error}"
+        if os.environ.get("REQUIRE_POSTGRES") == "1":
+            pytest.fail(message + " (REQUIRE_POSTGRES=1)")
+        pytest.skip(message)
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

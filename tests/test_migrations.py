@@ -5,7 +5,6 @@ Runs on a fresh SQLite file and, when TEST_DATABASE_URL is set, on a fresh Postg
 
 import logging
 import os
-import uuid
 import warnings
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -16,10 +15,10 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, inspect, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
+from tests.support import fresh_postgres_database
 from wellness import create_app
 from wellness.config import TestConfig
 from wellness.extensions import db
@@ -55,27 +54,6 @@ def logging_untouched():
             )
 
 
-@contextmanager
-def fresh_postgres_database():
-    url = make_url(POSTGRES_URL)
-    name = f"wellness_migr_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as error:
-        admin.dispose()
-        if os.environ.get("REQUIRE_POSTGRES") == "1":
-            pytest.fail(f"PostgreSQL is not reachable: {error}")
-        pytest.skip(f"PostgreSQL is not reachable: {error}")
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 @pytest.fixture(params=BACKENDS)
 def empty_app(request, tmp_path):
     """An application on a brand-new, empty database (no create_all)."""
@@ -85,7 +63,7 @@ def empty_app(request, tmp_path):
         if request.param == "sqlite":
             yield f"sqlite:///{tmp_path / 'migrated.sqlite3'}"
         else:
-            with fresh_postgres_database() as url:
+            with fresh_postgres_database(POSTGRES_URL, "wellness_migr") as url:
                 yield url
 
     with database() as url:

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import PASSWORD
+from tests.support import database_state
 from wellness.audit import AuditEntry
 from wellness.extensions import db
 from wellness.people.models import ClinicSite, Field, Firm, Person
@@ -81,17 +82,6 @@ def names(app, model) -> list[str]:
         found = sorted(db.session.scalars(select(model.name)))
         db.session.remove()
     return found
-
-
-def database_state(app) -> dict[str, list[tuple]]:
-    """Every row of every table: equal states mean nothing was written."""
-    with app.app_context():
-        state = {
-            table.name: sorted((tuple(row) for row in db.session.execute(select(table))), key=repr)
-            for table in db.metadata.sorted_tables
-        }
-        db.session.remove()
-    return state
 
 
 def cli_import(app, tmp_path, data: str | bytes, *options: str):

@@ -102,7 +102,7 @@ def sign_out_everywhere():
     return redirect(url_for("people.login"))
 
 
-def _redeem(secret: str, purpose: str, template: str):
+def _redeem(secret: str, purpose: str):
     token = auth.find_link(secret, purpose)
     form = SetPasswordForm()
     if token is None:
@@ -113,19 +113,21 @@ def _redeem(secret: str, purpose: str, template: str):
             db.session.commit()
         except DomainError as error:
             status = show_domain_error(error, form)
-            return render_template(template, form=form, person=token.person), status
+            return render_template(
+                "auth/set_password.html", form=form, person=token.person, purpose=purpose
+            ), status
         logout_user()
         login_user(person)
         flash("Your password is set. Welcome!", "success")
         return redirect(url_for("home.index"))
     status = 400 if form.errors else 200
-    return render_template(template, form=form, person=token.person), status
+    return render_template("auth/set_password.html", form=form, person=token.person, purpose=purpose), status
 
 
 @bp.route("/invitation/<secret>", methods=["GET", "POST"])
 @limiter.limit("30 per minute")
 def accept_invitation(secret):
-    return _redeem(secret, "invitation", "auth/invitation.html")
+    return _redeem(secret, "invitation")
 
 
 @bp.route("/reset-password", methods=["GET", "POST"])
@@ -150,7 +152,7 @@ def request_reset():
 @bp.route("/reset-password/<secret>", methods=["GET", "POST"])
 @limiter.limit("30 per minute")
 def reset_password(secret):
-    return _redeem(secret, "reset", "auth/reset.html")
+    return _redeem(secret, "reset")
 
 
 @bp.route("/admin/sign-ins")
