@@ -2,8 +2,9 @@
 
 import logging
 import re
+from pathlib import Path
 
-from flask import Flask, g, request
+from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import Config, default_database_url, instance_secret_key
@@ -38,8 +39,6 @@ def create_app(config_class=Config) -> Flask:
 
 def configure_defaults(app: Flask) -> None:
     """Fill settings that depend on the instance folder: the database file and the secret key."""
-    from pathlib import Path
-
     instance = Path(app.instance_path)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = default_database_url(instance)
@@ -96,7 +95,7 @@ def register_security(app: Flask) -> None:
         response.headers.setdefault("Referrer-Policy", policy)
         if request.is_secure:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-        if getattr(g, "no_store", False) or request.endpoint in (
+        if request.endpoint in (
             "people.accept_invitation",
             "people.reset_password",
             "people.invite_person",

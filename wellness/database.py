@@ -53,6 +53,3 @@ def begin_immediate() -> None:
         session.rollback()
     session.connection(execution_options={IMMEDIATE: True})
 
-
-def is_postgres() -> bool:
-    return db.session.get_bind().dialect.name == "postgresql"
