@@ -52,4 +52,3 @@ def begin_immediate() -> None:
             raise RuntimeError("begin_immediate() must run before the request writes anything")
         session.rollback()
     session.connection(execution_options={IMMEDIATE: True})
-
