@@ -90,16 +90,13 @@ def register_security(app: Flask) -> None:
         response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
-        # Pages whose address holds a link secret send no referrer at all.
-        policy = "no-referrer" if SECRET_PATHS.search(request.path) else "same-origin"
-        response.headers.setdefault("Referrer-Policy", policy)
+        # Pages whose address holds a link secret send no referrer; they and the page that shows a new
+        # link are never cached.
+        secret_in_path = bool(SECRET_PATHS.search(request.path))
+        response.headers.setdefault("Referrer-Policy", "no-referrer" if secret_in_path else "same-origin")
         if request.is_secure:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-        if request.endpoint in (
-            "people.accept_invitation",
-            "people.reset_password",
-            "people.invite_person",
-        ):
+        if secret_in_path or request.endpoint == "people.invite_person":
             response.headers["Cache-Control"] = "no-store"
         return response
 

@@ -53,24 +53,20 @@ def ensure_roles() -> dict[str, Role]:
     return roles
 
 
-def _named(model, name: str | None, cache: dict | None = None):
+def _named(model, name: str | None):
     """Find a managed-list entry by name ignoring case, creating it when new."""
     if not name:
         return None
     key = name.strip().lower()
-    if cache is not None and key in cache:
-        return cache[key]
     item = db.session.scalar(select(model).where(func.lower(model.name) == key))
     if item is None:
         item = model(name=name.strip())
         db.session.add(item)
-    if cache is not None:
-        cache[key] = item
     return item
 
 
-def resolve_fields(names, cache: dict | None = None) -> list[Field]:
-    return [_named(Field, name, cache) for name in names]
+def resolve_fields(names) -> list[Field]:
+    return [_named(Field, name) for name in names]
 
 
 def snapshot(person: Person) -> dict:
