@@ -2,7 +2,7 @@
 
 from flask import flash
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField
+from wtforms import IntegerField, PasswordField, StringField
 
 from .errors import DomainError
 from .extensions import db
@@ -31,6 +31,21 @@ class Form(FlaskForm):
         return valid
 
 
+class WholeNumberField(IntegerField):
+    """An integer field that refuses absurdly long numbers before any range check sees them.
+
+    WTForms' NumberRange turns the value into a float, which overflows past about 300 digits.
+    """
+
+    MAX_DIGITS = 9
+
+    def process_formdata(self, valuelist):
+        if valuelist and len(valuelist[0].strip()) > self.MAX_DIGITS:
+            self.data = None
+            raise ValueError(f"Enter a whole number of at most {self.MAX_DIGITS} digits.")
+        super().process_formdata(valuelist)
+
+
 def show_domain_error(error: DomainError, form=None) -> int:
     """Roll back, attach the message to the form field it names (or flash it), and return the status."""
     db.session.rollback()
@@ -39,4 +54,4 @@ def show_domain_error(error: DomainError, form=None) -> int:
         field.errors = list(field.errors or []) + [error.message]
     else:
         flash(error.message, "danger")
-    return 409 if error.status_code == 409 else (403 if error.status_code == 403 else 400)
+    return error.status_code

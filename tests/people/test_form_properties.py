@@ -113,6 +113,8 @@ def test_create_person_form_accepts_or_refuses_any_text_cleanly(app, admin_clien
 @PROPERTY
 @example(overrides={"last_name": "\x00"})
 @example(overrides={"fields": "\x00"})
+@example(overrides={"training_start_year": "2" * 309})
+@example(overrides={"coach_capacity": "9" * 400})
 @given(overrides=overrides_of(PERSON_FIELDS))
 def test_edit_person_form_accepts_or_refuses_any_text_cleanly(app, admin_client, target_id, overrides):
     client = admin_client()

@@ -5,7 +5,6 @@ from wtforms import (
     BooleanField,
     EmailField,
     HiddenField,
-    IntegerField,
     PasswordField,
     SelectField,
     SelectMultipleField,
@@ -24,7 +23,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..forms_support import Form
+from ..forms_support import Form, WholeNumberField
 from .programs import PROGRAM_CHOICES, ROLE_NAMES
 from .security import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 
@@ -86,7 +85,7 @@ class PersonForm(Form):
     roles = MultiCheckboxField("Roles", choices=[(r, r.capitalize()) for r in ROLE_NAMES])
     program = SelectField("Program", choices=[("", "—")] + PROGRAM_CHOICES, validators=[Optional()])
     is_stanbury = BooleanField("Physician-scientist (Stanbury) pathway")
-    training_start_year = IntegerField(
+    training_start_year = WholeNumberField(
         "Training start year",
         validators=[Optional(), NumberRange(min=1980, max=2100)],
         description="The year of the July in which residency began; the PGY follows from it.",
@@ -98,7 +97,7 @@ class PersonForm(Form):
         validators=[Optional(), Length(max=1000)],
         description="Separate several with semicolons, e.g. cardiology; medical education.",
     )
-    coach_capacity = IntegerField(
+    coach_capacity = WholeNumberField(
         "Coaching capacity",
         validators=[Optional(), NumberRange(min=0, max=50)],
         description="How many residents this faculty member can coach at once.",
