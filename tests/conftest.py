@@ -11,6 +11,7 @@ from itsdangerous import URLSafeTimedSerializer
 from tests.support import fresh_postgres_database
 from wellness import create_app
 from wellness.config import TestConfig
+from wellness.events.groups import ensure_kinds
 from wellness.extensions import db as _db
 from wellness.extensions import limiter
 from wellness.people.models import Person
@@ -85,6 +86,7 @@ def app(_app):
     with _app.app_context():
         _empty_tables()
         ensure_roles()
+        ensure_kinds()
         _db.session.commit()
         limiter.reset()
     yield _app

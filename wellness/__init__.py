@@ -71,11 +71,15 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from .events import bp as events_bp
     from .home import bp as home_bp
+    from .notifications import bp as notifications_bp
     from .people import bp as people_bp
 
     app.register_blueprint(home_bp)
     app.register_blueprint(people_bp)
+    app.register_blueprint(events_bp)
+    app.register_blueprint(notifications_bp)
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -104,6 +108,7 @@ def register_security(app: Flask) -> None:
 def register_template_globals(app: Flask) -> None:
     from .dates import as_local, program_today
     from .people import permissions
+    from .rich_text import render_markdown
     from .wording import people_count
 
     app.jinja_env.globals.update(permissions.PREDICATES)
@@ -111,6 +116,7 @@ def register_template_globals(app: Flask) -> None:
     app.jinja_env.globals["program_name"] = app.config["WELLNESS_PROGRAM_NAME"]
 
     app.jinja_env.filters["people"] = people_count
+    app.jinja_env.filters["markdown"] = render_markdown
 
     @app.template_filter("local")
     def local(moment, fmt="%b %-d, %Y %-I:%M %p"):
@@ -120,11 +126,13 @@ def register_template_globals(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from .demo.cli import demo_cli
+    from .notifications.cli import notifications_cli
     from .people.cli import roster_cli, users_cli
 
     app.cli.add_command(roster_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(notifications_cli)
 
 
 class RedactSecrets(logging.Filter):

@@ -1,7 +1,10 @@
 """Database engine behaviour shared by every domain: SQLite pragmas and locked write transactions."""
 
-from sqlalchemy import event
+from datetime import UTC
+
+from sqlalchemy import DateTime, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.types import TypeDecorator
 
 from .extensions import db
 
@@ -52,3 +55,24 @@ def begin_immediate() -> None:
             raise RuntimeError("begin_immediate() must run before the request writes anything")
         session.rollback()
     session.connection(execution_options={IMMEDIATE: True})
+
+
+class UtcDateTime(TypeDecorator):
+    """A timezone-aware moment, stored in UTC and always read back aware.
+
+    SQLite keeps no offset and returns naive values; this gives both databases the same behaviour,
+    so code can compare stored moments with utcnow() without checking which database it runs on.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(UTC)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value

@@ -1,6 +1,6 @@
 """Academic-year arithmetic and the program time zone."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 ACADEMIC_YEAR_START_MONTH = 7  # the academic year runs 1 July to 30 June
@@ -31,3 +31,13 @@ def as_local(moment: datetime | None, tz_name: str) -> datetime | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(ZoneInfo(tz_name))
+
+
+def local_to_utc(day: date, at: time, tz_name: str) -> datetime:
+    """The UTC moment of a wall-clock time in the program time zone (fold=0 in the autumn overlap)."""
+    return datetime.combine(day, at, tzinfo=ZoneInfo(tz_name)).astimezone(UTC)
+
+
+def local_date(moment: datetime, tz_name: str) -> date:
+    """The program-calendar date of a stored moment."""
+    return as_local(moment, tz_name).date()

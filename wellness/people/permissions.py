@@ -59,6 +59,34 @@ def can_view_sign_in_log(person) -> bool:
     return is_admin(person)
 
 
+def can_view_outbox(person) -> bool:
+    """The mail outbox shows everyone's notices, so only admins see it (and retry its messages)."""
+    return is_admin(person)
+
+
+def can_manage_events(person) -> bool:
+    """Coordinators create, edit, publish and cancel events, keep groups, and answer for others."""
+    return is_staff(person)
+
+
+def can_edit_event(person, event) -> bool:
+    return is_staff(person)
+
+
+def is_organiser(person, event) -> bool:
+    person_id = getattr(person, "id", None)
+    return person_id is not None and any(organiser.id == person_id for organiser in event.organisers)
+
+
+def can_check_in(person, event) -> bool:
+    """Organisers and coordinators check people in and see an event's lists."""
+    return is_staff(person) or (bool(_roles(person)) and is_organiser(person, event))
+
+
+def can_view_event_history(person) -> bool:
+    return is_staff(person)
+
+
 def require(allowed: bool, *, hide: bool = False) -> None:
     """Abort with 403, or 404 where the object's existence is itself private."""
     if not allowed:

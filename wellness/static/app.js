@@ -38,3 +38,33 @@
   roles.forEach(function (box) { box.addEventListener("change", syncSections); });
   if (roles.length) syncSections();
 })();
+
+// On the event form, hide the times for all-day events and the audience lists when it is for everyone.
+(function () {
+  "use strict";
+  var form = document.querySelector(".event-form");
+  if (!form) return;
+  var allDay = form.querySelector("input[name='is_all_day']");
+  var everyone = form.querySelector("input[name='is_for_everyone']");
+  function sync() {
+    form.querySelectorAll("[data-timed]").forEach(function (el) { el.hidden = allDay.checked; });
+    form.querySelectorAll("[data-audience]").forEach(function (el) { el.hidden = everyone.checked; });
+  }
+  allDay.addEventListener("change", sync);
+  everyone.addEventListener("change", sync);
+  sync();
+})();
+
+// The check-in list filters as you type (the search form still works without this).
+(function () {
+  "use strict";
+  var box = document.querySelector("[data-filter-list]");
+  if (!box) return;
+  var rows = document.querySelectorAll(box.getAttribute("data-filter-list"));
+  box.addEventListener("input", function () {
+    var q = box.value.trim().toLowerCase();
+    rows.forEach(function (row) {
+      row.hidden = q && row.getAttribute("data-search").indexOf(q) === -1;
+    });
+  });
+})();

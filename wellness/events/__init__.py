@@ -1,0 +1,7 @@
+"""Events: kinds, audiences and groups, RSVPs with a waitlist, check-in, and event history."""
+
+from flask import Blueprint
+
+bp = Blueprint("events", __name__)
+
+from . import door_views, group_views, manage_views, reminders, views  # noqa: E402,F401
