@@ -329,3 +329,32 @@ def check_in(actor, event: Event, rsvp_id: int, present: bool = True) -> Rsvp:
     )
     db.session.flush()
     return rsvp
+
+
+@dataclass(frozen=True)
+class MyEvent:
+    event: Event
+    rsvp: Rsvp
+    position: int | None
+
+
+def upcoming_for(person, limit: int = 8) -> list[MyEvent]:
+    """The person's next events that they are going to, waitlisted for or might attend."""
+    rows = db.session.execute(
+        select(Event, Rsvp)
+        .join(Rsvp, Rsvp.event_id == Event.id)
+        .where(
+            Rsvp.person_id == person.id,
+            Rsvp.response.in_(("going", "waitlisted", "maybe")),
+            Event.ends_at > utcnow(),
+            Event.status != "draft",
+        )
+        .order_by(Event.starts_at, Event.id)
+        .limit(limit)
+    ).all()
+    return [
+        MyEvent(
+            event, rsvp, waitlist_positions(event.id).get(rsvp.id) if rsvp.response == "waitlisted" else None
+        )
+        for event, rsvp in rows
+    ]

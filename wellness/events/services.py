@@ -397,24 +397,6 @@ def all_groups() -> list[Group]:
     return list(db.session.scalars(select(Group).order_by(Group.name)))
 
 
-def upcoming_for(person, today: date, limit: int = 8) -> list[tuple[Event, Rsvp]]:
-    """The person's next events they are going to or waiting for, with their RSVP."""
-    now = utcnow()
-    rows = db.session.execute(
-        select(Event, Rsvp)
-        .join(Rsvp, Rsvp.event_id == Event.id)
-        .where(
-            Rsvp.person_id == person.id,
-            Rsvp.response.in_(("going", "waitlisted", "maybe")),
-            Event.ends_at > now,
-            Event.status != "draft",
-        )
-        .order_by(Event.starts_at)
-        .limit(limit)
-    )
-    return [(event, rsvp) for event, rsvp in rows]
-
-
 def answers_of(person, events: list[Event]) -> dict[int, Rsvp]:
     """The person's RSVP to each of the events that has one, by event id."""
     ids = [event.id for event in events]
