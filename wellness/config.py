@@ -56,6 +56,8 @@ class Config:
     SERVER_NAME = os.environ.get("SERVER_NAME") or None
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
     PROXY_FIX_X_FOR = _int("PROXY_FIX_X_FOR", 0)
+    # Links in mail sent outside a request (`flask notifications send`), where no host is known.
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
 
     # Session and remember-me cookies.
     SESSION_COOKIE_HTTPONLY = True

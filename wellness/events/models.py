@@ -14,6 +14,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    true,
     func,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -135,14 +136,14 @@ class Event(db.Model):
     status: Mapped[str] = mapped_column(String(16), default="draft", server_default="draft")
 
     capacity: Mapped[int | None] = mapped_column(Integer)
-    has_waitlist: Mapped[bool] = mapped_column(Boolean, default=True, server_default=false())
+    has_waitlist: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     rsvp_opens_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     rsvp_closes_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     allows_guests: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     max_guests: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     # The audience: everyone, or residents matching the programs and levels, plus members of the groups.
-    is_for_everyone: Mapped[bool] = mapped_column(Boolean, default=True, server_default=false())
+    is_for_everyone: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     audience_programs: Mapped[str] = mapped_column(String(200), default="", server_default="")
     audience_levels: Mapped[str] = mapped_column(String(20), default="", server_default="")
 

@@ -1,6 +1,6 @@
 """The day-before reminder for everyone going to an event."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -23,8 +23,10 @@ def remind_going_tomorrow(today: date) -> int:
     """
     tz_name = current_app.config["WELLNESS_TIMEZONE"]
     zone = ZoneInfo(tz_name)
-    start = datetime.combine(today + timedelta(days=1), time(0), tzinfo=zone)
-    end = start + timedelta(days=1)
+    # Tomorrow's local midnights in UTC: a day around a clock change is 23 or 25 hours long.
+    start, end = (
+        datetime.combine(today + timedelta(days=n), time(0), tzinfo=zone).astimezone(UTC) for n in (1, 2)
+    )
     rows = db.session.execute(
         select(Event, Rsvp)
         .join(Rsvp, Rsvp.event_id == Event.id)
