@@ -2,9 +2,10 @@
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..database import UtcDateTime
 from ..dates import utcnow
 from ..extensions import db
 
@@ -34,15 +35,15 @@ class Notice(db.Model):
     body: Mapped[str] = mapped_column(Text)
     link: Mapped[str | None] = mapped_column(String(300))
     dedupe_key: Mapped[str | None] = mapped_column(String(160), unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     message_id: Mapped[str] = mapped_column(String(200), unique=True)
     mail_status: Mapped[str] = mapped_column(String(16), default="pending", server_default="pending")
     mail_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    mail_next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    mail_claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    mail_sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    mail_next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    mail_claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    mail_sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     mail_last_error: Mapped[str | None] = mapped_column(String(300))
 
     person = relationship("Person")
