@@ -76,3 +76,11 @@ class UtcDateTime(TypeDecorator):
         if value is not None and value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
         return value
+
+
+MAX_PAGE = 100_000  # a larger page number would overflow the database's OFFSET
+
+
+def paginate(query, page: int, per_page: int):
+    """A page of `query`; out-of-range page numbers give an empty page, never an error."""
+    return db.paginate(query, page=min(max(page, 1), MAX_PAGE), per_page=per_page, error_out=False)

@@ -14,8 +14,8 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
-    true,
     func,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 

@@ -6,13 +6,13 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import func, select, update
 
+from ..database import paginate
 from ..dates import utcnow
 from ..errors import NotAllowed
 from ..extensions import db
 from .models import Notice
 
 PER_PAGE = 20
-MAX_PAGE = 100_000  # a larger page number would overflow the database's OFFSET
 
 
 def notify(person, kind: str, subject: str, body: str, link: str | None = None, *, dedupe_key=None):
@@ -67,7 +67,7 @@ def list_notices(person, page: int, per_page: int = PER_PAGE):
         .where(Notice.person_id == person.id)
         .order_by(Notice.created_at.desc(), Notice.id.desc())
     )
-    return db.paginate(query, page=min(max(page, 1), MAX_PAGE), per_page=per_page, error_out=False)
+    return paginate(query, page, per_page)
 
 
 def mark_read(person, notice: Notice, now: datetime | None = None) -> None:

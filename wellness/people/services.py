@@ -6,6 +6,7 @@ from datetime import date
 from sqlalchemy import func, or_, select
 
 from .. import audit
+from ..database import paginate
 from ..dates import utcnow
 from ..errors import Conflict, NotAllowed, ValidationFailed
 from ..extensions import db
@@ -229,7 +230,7 @@ def people_query(filters: PeopleFilter, today: date):
 
 
 def list_people(filters: PeopleFilter, today: date, page: int, per_page: int = 50):
-    return db.paginate(people_query(filters, today), page=page, per_page=per_page, error_out=False)
+    return paginate(people_query(filters, today), page, per_page)
 
 
 def all_fields() -> list[Field]:
