@@ -21,6 +21,7 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
+    StopValidation,
     ValidationError,
 )
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -30,6 +31,30 @@ from ..people.programs import PROGRAM_CHOICES
 from .models import KIND_COLOURS, MAX_CAPACITY, MAX_GUESTS
 
 LEVEL_CHOICES = [("1", "PGY-1 (interns)"), ("2", "PGY-2 (juniors)"), ("3", "PGY-3 (seniors)"), ("4", "PGY-4")]
+
+
+def time_unless_all_day(message: str):
+    """Ignore the time of an all-day event; otherwise require one.
+
+    A validator rather than validate_<field>: Optional() ends the chain on empty input, so an
+    inline check never saw the missing time and the view failed on it.
+    """
+
+    def check(form, field):
+        if form.is_all_day.data:
+            field.errors[:] = []
+            raise StopValidation()
+        if not (field.raw_data and field.raw_data[0].strip()):
+            field.errors[:] = []
+            raise StopValidation(message)
+
+    return check
+
+
+def plausible_year(form, field):
+    """Refuse dates far outside any program's life (they would also overflow time arithmetic)."""
+    if field.data is not None and not 2000 <= field.data.year <= 2100:
+        raise ValidationError("Enter a date between the years 2000 and 2100.")
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -47,10 +72,14 @@ class EventForm(Form):
     )
     location = StringField("Location", validators=[Optional(), Length(max=200)])
     is_all_day = BooleanField("All day (or several whole days)")
-    start_on = DateField("Starts on", validators=[InputRequired("Choose the start date.")])
-    start_time = TimeField("Start time", validators=[Optional()])
-    end_on = DateField("Ends on", validators=[InputRequired("Choose the end date.")])
-    end_time = TimeField("End time", validators=[Optional()])
+    start_on = DateField("Starts on", validators=[InputRequired("Choose the start date."), plausible_year])
+    start_time = TimeField(
+        "Start time", validators=[time_unless_all_day("Choose the start time, or tick All day.")]
+    )
+    end_on = DateField("Ends on", validators=[InputRequired("Choose the end date."), plausible_year])
+    end_time = TimeField(
+        "End time", validators=[time_unless_all_day("Choose the end time, or tick All day.")]
+    )
     capacity = WholeNumberField(
         "Capacity",
         validators=[Optional(), NumberRange(1, MAX_CAPACITY, f"Enter between 1 and {MAX_CAPACITY}.")],
@@ -60,13 +89,13 @@ class EventForm(Form):
     rsvp_opens_at = DateTimeLocalField(
         "RSVPs open",
         format="%Y-%m-%dT%H:%M",
-        validators=[Optional()],
+        validators=[Optional(), plausible_year],
         description="Empty: as soon as the event is published.",
     )
     rsvp_closes_at = DateTimeLocalField(
         "RSVPs close",
         format="%Y-%m-%dT%H:%M",
-        validators=[Optional()],
+        validators=[Optional(), plausible_year],
         description="Empty: when the event starts.",
     )
     allows_guests = BooleanField("Guests welcome (family, partners)")
@@ -84,14 +113,6 @@ class EventForm(Form):
         validators=[Optional(), Length(max=2000)],
         description="E-mail addresses separated by commas. Empty: you.",
     )
-
-    def validate_start_time(self, field):
-        if not self.is_all_day.data and field.data is None:
-            raise ValidationError("Choose the start time, or tick All day.")
-
-    def validate_end_time(self, field):
-        if not self.is_all_day.data and field.data is None:
-            raise ValidationError("Choose the end time, or tick All day.")
 
     def validate_end_on(self, field):
         if self.start_on.data is None or field.data is None:

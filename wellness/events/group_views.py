@@ -22,6 +22,7 @@ def get_group(group_id: int) -> Group:
 def list_groups():
     require(can_manage_events(current_user))
     form = GroupForm()
+    refused = None
     if form.validate_on_submit():
         try:
             group = groups.save_group(current_user, None, form.name.data, form.description.data or "")
@@ -29,8 +30,8 @@ def list_groups():
             flash(f"{group.name} is created. Add its members.", "success")
             return redirect(url_for("events.show_group", group_id=group.id))
         except DomainError as error:
-            show_domain_error(error, form)
-    status = 400 if form.errors else 200
+            refused = show_domain_error(error, form)
+    status = refused or (400 if form.errors else 200)
     return render_template("events/groups.html", groups=services.all_groups(), form=form), status
 
 
@@ -119,6 +120,7 @@ def delete_group(group_id):
 def list_kinds():
     require(can_manage_events(current_user))
     form = KindForm()
+    refused = None
     if form.validate_on_submit():
         try:
             kind = groups.save_kind(current_user, None, form.name.data, form.colour.data)
@@ -126,8 +128,8 @@ def list_kinds():
             flash(f"{kind.name} is added.", "success")
             return redirect(url_for("events.list_kinds"))
         except DomainError as error:
-            show_domain_error(error, form)
-    status = 400 if form.errors else 200
+            refused = show_domain_error(error, form)
+    status = refused or (400 if form.errors else 200)
     kinds = services.all_kinds()
     forms = {kind.id: KindForm(formdata=None, obj=kind, prefix=f"k{kind.id}") for kind in kinds}
     return render_template("events/kinds.html", kinds=kinds, forms=forms, form=form), status

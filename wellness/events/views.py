@@ -69,6 +69,8 @@ def calendar():
         first = datetime.strptime(request.args.get("month", ""), "%Y-%m").date()
     except ValueError:
         first = today.replace(day=1)
+    if not 1900 < first.year < 9999:  # the grid reaches into the months around it
+        first = today.replace(day=1)
     weeks = month_grid.Calendar(firstweekday=6).monthdatescalendar(first.year, first.month)
     zone = ZoneInfo(_tz())
     start = datetime.combine(weeks[0][0], time(0), tzinfo=zone)
