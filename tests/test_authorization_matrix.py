@@ -15,14 +15,20 @@ has one) and, when its POST needs a form to succeed, an entry in BODIES.
 
 import io
 from dataclasses import dataclass
+from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from sqlalchemy import select
 
 from tests.conftest import PASSWORD, PERSONAS
 from tests.support import database_state
+from wellness.dates import utcnow
+from wellness.events import groups, seats, services
+from wellness.events.models import EventKind
 from wellness.extensions import db
-from wellness.people.models import Field
+from wellness.notifications.services import notify
+from wellness.people.models import Field, Person
 
 IGNORED_ENDPOINTS = {"static", "bootstrap.static"}
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
@@ -47,6 +53,10 @@ OWN_PAGE = outcomes(resident="ok", other_resident="hidden", faculty="hidden", co
 # Changing the resident's record: the resident sees their page but may not change it.
 CHANGE_PERSON = outcomes(
     resident="forbidden", other_resident="hidden", faculty="hidden", coordinator="ok", admin="ok"
+)
+# The resident's own notice: private to them, whoever else asks (admins included).
+OWN_NOTICE = outcomes(
+    resident="ok", other_resident="hidden", faculty="hidden", coordinator="hidden", admin="hidden"
 )
 
 MATRIX: dict[tuple[str, str], dict[str, str]] = {
@@ -82,6 +92,42 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("people.list_fields", "POST"): STAFF,
     ("people.rename_field", "POST"): STAFF,
     ("people.delete_field", "POST"): STAFF,
+    # Events: the event is published for everyone; the coordinator organises it.
+    ("events.list_events", "GET"): SIGNED_IN,
+    ("events.calendar", "GET"): SIGNED_IN,
+    ("events.show_event", "GET"): SIGNED_IN,
+    ("events.rsvp", "POST"): SIGNED_IN,
+    ("events.create_event", "GET"): STAFF,
+    ("events.create_event", "POST"): STAFF,
+    ("events.duplicate_event", "GET"): STAFF,
+    ("events.edit_event", "GET"): STAFF,
+    ("events.edit_event", "POST"): STAFF,
+    ("events.publish_event", "POST"): STAFF,
+    ("events.cancel_event", "POST"): STAFF,
+    ("events.event_history", "GET"): STAFF,
+    ("events.event_people", "GET"): STAFF,
+    ("events.answer_for", "POST"): STAFF,
+    ("events.promote", "POST"): STAFF,
+    ("events.check_in_list", "GET"): STAFF,
+    ("events.check_in", "POST"): STAFF,
+    ("events.roster", "GET"): STAFF,
+    ("events.export_rsvps", "GET"): STAFF,
+    ("events.no_shows", "GET"): STAFF,
+    ("events.list_groups", "GET"): STAFF,
+    ("events.list_groups", "POST"): STAFF,
+    ("events.show_group", "GET"): STAFF,
+    ("events.edit_group", "POST"): STAFF,
+    ("events.add_members", "POST"): STAFF,
+    ("events.remove_member", "POST"): STAFF,
+    ("events.delete_group", "POST"): STAFF,
+    ("events.list_kinds", "GET"): STAFF,
+    ("events.list_kinds", "POST"): STAFF,
+    ("events.edit_kind", "POST"): STAFF,
+    ("notifications.list_notices", "GET"): SIGNED_IN,
+    ("notifications.read_all", "POST"): SIGNED_IN,
+    ("notifications.open_notice", "POST"): OWN_NOTICE,
+    ("notifications.outbox", "GET"): ADMIN,
+    ("notifications.retry_notice", "POST"): ADMIN,
 }
 
 
@@ -91,6 +137,11 @@ class World:
 
     people: dict
     field_id: int
+    notice_id: int
+    event_id: int = 0  # published, for everyone, organised by the coordinator
+    rsvp_id: int = 0  # the resident's "going" to the event
+    group_id: int = 0  # with the resident as a member
+    kind_id: int = 0
 
     @property
     def resident(self):
@@ -131,7 +182,31 @@ BODIES = {
     ("people.import_roster_confirm", "POST"): lambda w: {"csv_text": ROSTER},
     ("people.list_fields", "POST"): lambda w: {"name": "Nephrology"},
     ("people.rename_field", "POST"): lambda w: {"name": "Renamed field"},
+    ("events.rsvp", "POST"): lambda w: {"response": "going"},
+    ("events.create_event", "POST"): lambda w: event_form(w),
+    ("events.edit_event", "POST"): lambda w: event_form(w),
+    ("events.answer_for", "POST"): lambda w: {"email": w.resident.email, "response": "maybe"},
+    ("events.check_in", "POST"): lambda w: {"rsvp_id": str(w.rsvp_id), "present": "1"},
+    ("events.list_groups", "POST"): lambda w: {"name": "Women in medicine"},
+    ("events.edit_group", "POST"): lambda w: {"name": "Renamed group"},
+    ("events.add_members", "POST"): lambda w: {"emails": w.people["other_resident"].email},
+    ("events.list_kinds", "POST"): lambda w: {"name": "Journal club", "colour": "red"},
+    ("events.edit_kind", "POST"): lambda w: {f"k{w.kind_id}-name": "Parties", f"k{w.kind_id}-colour": "red"},
 }
+
+
+def event_form(w: World) -> dict:
+    return {
+        "title": "Spring retreat",
+        "kind": str(w.kind_id),
+        "start_on": "2027-04-10",
+        "start_time": "09:00",
+        "end_on": "2027-04-10",
+        "end_time": "17:00",
+        "has_waitlist": "y",
+        "max_guests": "0",
+        "is_for_everyone": "y",
+    }
 
 
 def routes(app) -> set[tuple[str, str]]:
@@ -148,6 +223,11 @@ def url_for_route(app, endpoint: str, method: str, world: World) -> str:
     known = {
         "person_id": world.resident.id,
         "field_id": world.field_id,
+        "notice_id": world.notice_id,
+        "event_id": world.event_id,
+        "rsvp_id": world.rsvp_id,
+        "group_id": world.group_id,
+        "kind_id": world.kind_id,
         "secret": "not-a-real-link-secret",
     }
     missing = rule.arguments - set(known)
@@ -173,10 +253,35 @@ def world(app, personas):
     with app.app_context():
         field = Field(name="Cardiology")
         db.session.add(field)
+        notice = notify(db.session.get(Person, personas["resident"].id), "promoted", "A place", "Body", "/")
         db.session.commit()
-        field_id = field.id
+        field_id, notice_id = field.id, notice.id
         db.session.remove()
-    return World(people=personas, field_id=field_id)
+    return World(people=personas, field_id=field_id, notice_id=notice_id, **event_world(app, personas))
+
+
+def event_world(app, personas) -> dict:
+    """A published event for everyone with the resident going, and a group with the resident in it."""
+    with app.app_context():
+        coordinator = db.session.get(Person, personas["coordinator"].id)
+        resident = db.session.get(Person, personas["resident"].id)
+        kind_id = db.session.scalar(select(EventKind.id).where(EventKind.slug == "social"))
+        starts = utcnow() + timedelta(days=7)
+        details = services.EventData(
+            title="Team dinner", kind_id=kind_id, starts_at=starts, ends_at=starts + timedelta(hours=3)
+        )
+        event = services.create_event(coordinator, details)
+        db.session.commit()
+        services.publish_event(coordinator, event)
+        db.session.commit()
+        rsvp = seats.record_rsvp(resident, event, resident, "going").rsvp
+        db.session.commit()
+        group = groups.save_group(coordinator, None, "Resident parents", "")
+        groups.add_members(coordinator, group, resident.email)
+        db.session.commit()
+        ids = {"event_id": event.id, "rsvp_id": rsvp.id, "group_id": group.id, "kind_id": kind_id}
+        db.session.remove()
+    return ids
 
 
 def send(client, method: str, url: str, body: dict | None, *, csrf: bool = True):

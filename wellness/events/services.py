@@ -15,6 +15,7 @@ from ..notifications.services import notify
 from ..people.models import Person
 from ..people.permissions import can_edit_event, can_manage_events
 from ..people.programs import PROGRAMS
+from ..wording import people_count
 from .audience import in_audience
 from .models import MAX_CAPACITY, MAX_GUESTS, Event, EventKind, Group, Rsvp, group_members
 from .seats import lock_event, promote_waitlisted
@@ -213,7 +214,8 @@ def update_event(actor, event: Event, data: EventData) -> Event:
     waiting = sum(1 for rsvp in _going_and_waiting(event) if rsvp.response == "waitlisted")
     if waiting and not data.has_waitlist:
         raise ValidationFailed(
-            f"{waiting} people are on the waitlist. Move them or raise the capacity before turning it off.",
+            f"{people_count(waiting)} {'is' if waiting == 1 else 'are'} on the waitlist. "
+            "Move them or raise the capacity before turning it off.",
             field="has_waitlist",
         )
     _apply(event, data, actor)
