@@ -224,9 +224,10 @@ def promote(event_id, rsvp_id):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        rsvp = seats.promote_by_hand(current_user, event, rsvp_id)
+        rsvp, added = seats.promote_by_hand(current_user, event, rsvp_id)
         db.session.commit()
-        flash(f"{rsvp.person.name} has a place now and has been told.", "success")
+        extra = f" The capacity went up by {added} to {event.capacity}." if added else ""
+        flash(f"{rsvp.person.name} has a place now and has been told.{extra}", "success")
     except DomainError as error:
         show_domain_error(error)
     return redirect(url_for("events.event_people", event_id=event_id))

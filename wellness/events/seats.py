@@ -18,7 +18,7 @@ from ..errors import Conflict, NotAllowed, ValidationFailed
 from ..extensions import db
 from ..notifications.services import notify
 from ..people.permissions import can_check_in, can_manage_events
-from .models import Event, Rsvp
+from .models import MAX_CAPACITY, Event, Rsvp
 from .waitlist import Waiting, fits, positions, promotions
 
 ANSWERS = {"going": "going", "waitlisted": "going (waitlisted)", "maybe": "maybe", "not_going": "not going"}
@@ -251,9 +251,9 @@ def record_rsvp(actor, event: Event, person, response: str, guests: int = 0, now
     rsvp.responded_at = now
     rsvp.answered_by_id = actor.id
     db.session.flush()
-    promoted = promote_waitlisted(actor, event, now)
     action = "rsvp.on_behalf" if on_behalf else "rsvp.changed"
-    record(actor, action, "event", event.id, before, _state(rsvp))
+    record(actor, action, "event", event.id, before, _state(rsvp))  # before the promotions it causes
+    promoted = promote_waitlisted(actor, event, now)
     if on_behalf:
         notify(
             person,
@@ -273,11 +273,12 @@ def _position(event: Event, rsvp: Rsvp) -> int | None:
     return waitlist_positions(event.id).get(rsvp.id)
 
 
-def promote_by_hand(actor, event: Event, rsvp_id: int) -> Rsvp:
-    """A coordinator gives a free place to someone on the waitlist out of turn.
+def promote_by_hand(actor, event: Event, rsvp_id: int) -> tuple[Rsvp, int]:
+    """A coordinator gives someone on the waitlist a place out of turn (an extra chair at the table).
 
-    The capacity still holds: when their party does not fit, raise the capacity first.
-    Raises NotAllowed, ValidationFailed, Conflict.
+    When their party does not fit in the free places, the capacity is raised by exactly what it
+    needs, and that is recorded, so the capacity is still never exceeded. Returns the RSVP and the
+    number of places added. Raises NotAllowed, ValidationFailed, Conflict (past the largest capacity).
     """
     if not can_manage_events(actor):
         raise NotAllowed("Only coordinators move people off the waitlist.")
@@ -285,11 +286,22 @@ def promote_by_hand(actor, event: Event, rsvp_id: int) -> Rsvp:
     rsvp = db.session.get(Rsvp, rsvp_id)
     if rsvp is None or rsvp.event_id != event.id or rsvp.response != "waitlisted":
         raise ValidationFailed("That person is no longer on the waitlist.")
-    if not fits(event.capacity, seats_taken(event.id), rsvp.seats):
-        raise Conflict(
-            f"{rsvp.person.name} needs {rsvp.seats} place{'s' if rsvp.seats != 1 else ''} and the event is full. "
-            "Raise the capacity first."
+    added = 0
+    taken = seats_taken(event.id)
+    if not fits(event.capacity, taken, rsvp.seats):
+        added = taken + rsvp.seats - event.capacity
+        if event.capacity + added > MAX_CAPACITY:
+            raise Conflict(f"The capacity cannot go above {MAX_CAPACITY}.")
+        record(
+            actor,
+            "event.capacity_raised",
+            "event",
+            event.id,
+            {"capacity": event.capacity},
+            {"capacity": event.capacity + added},
         )
+        event.capacity += added
+        event.updated_at = utcnow()
     before = _state(rsvp)
     rsvp.response = "going"
     rsvp.promoted_at = utcnow()
@@ -302,7 +314,7 @@ def promote_by_hand(actor, event: Event, rsvp_id: int) -> Rsvp:
         _person_link(event),
     )
     db.session.flush()
-    return rsvp
+    return rsvp, added
 
 
 def check_in(actor, event: Event, rsvp_id: int, present: bool = True) -> Rsvp:
