@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 from werkzeug.serving import make_server
 
 from tests.conftest import PASSWORD
+from tests.events.conftest import answer, coordinator, make_event  # noqa: F401 - event fixtures
 
 try:  # the fixtures below skip (or fail) with a clear message when playwright is missing
     from playwright.sync_api import expect
