@@ -133,6 +133,8 @@ def test_coordinator_publishes_a_two_seat_event_for_primary_care_juniors_and_the
     third.reload()
     expect(third.get_by_test_id("my-status")).to_contain_text("Going")
     expect(third.get_by_test_id("my-status")).to_contain_text("You have a place.")
+    # On a phone the unread count shows beside the folded menu, without opening it.
+    expect(third.get_by_test_id("phone-bell")).to_have_accessible_name("1 unread notice")
     bell = nav(third).get_by_role("link", name="Notifications, 1 unread")
     expect(bell.locator(".notice-count")).to_have_text("1")
     browser_pages.screenshot(third, "event-promoted-menu-open")
@@ -243,7 +245,7 @@ def test_month_calendar_shows_the_event_on_its_day_after_moving_to_the_next_mont
         has=page.locator(".day-number", has_text=re.compile(r"^15$"))
     )
     link = cell.get_by_role("link", name=re.compile("Resident-parents barbecue"))
-    expect(link).to_have_text("12:00 Resident-parents barbecue")
+    expect(link).to_have_text("12:00pm Resident-parents barbecue")
     browser_pages.screenshot(page, "calendar-next-month")
     link.click()
     expect(page).to_have_url(f"{browser_pages.base_url}/events/{event.id}")

@@ -46,11 +46,14 @@
   if (!form) return;
   var allDay = form.querySelector("input[name='is_all_day']");
   var everyone = form.querySelector("input[name='is_for_everyone']");
+  var guests = form.querySelector("input[name='allows_guests']");
   function sync() {
+    form.querySelectorAll("[data-guests]").forEach(function (el) { el.hidden = !guests.checked; });
     form.querySelectorAll("[data-timed]").forEach(function (el) { el.hidden = allDay.checked; });
     form.querySelectorAll("[data-audience]").forEach(function (el) { el.hidden = everyone.checked; });
   }
   allDay.addEventListener("change", sync);
+  guests.addEventListener("change", sync);
   everyone.addEventListener("change", sync);
   sync();
 })();
@@ -63,8 +66,17 @@
   var rows = document.querySelectorAll(box.getAttribute("data-filter-list"));
   box.addEventListener("input", function () {
     var q = box.value.trim().toLowerCase();
+    var shown = 0;
     rows.forEach(function (row) {
       row.hidden = q && row.getAttribute("data-search").indexOf(q) === -1;
+      if (!row.hidden) shown += 1;
     });
+    var empty = document.querySelector("[data-filter-empty]");
+    if (empty) empty.hidden = shown > 0 || rows.length === 0;
   });
 })();
+
+// Print buttons.
+document.querySelectorAll("[data-print]").forEach(function (button) {
+  button.addEventListener("click", function () { window.print(); });
+});
