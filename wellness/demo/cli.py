@@ -5,8 +5,10 @@ from datetime import date
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from sqlalchemy import func, select
 
 from ..dates import program_today
+from ..events.models import Event, Rsvp
 from ..extensions import db
 from .seed import DEMO_PASSWORD, NAMED, is_empty, seed_demo
 
@@ -28,7 +30,10 @@ def seed_command(seed: int, today, if_empty: bool) -> None:
     context = seed_demo(seed, day)
     db.session.commit()
     total = len({p.id for group in context.people.values() for p in group})
-    click.echo(f"Demo program loaded: {total} people as of {day.isoformat()}.")
+    events, rsvps = (db.session.scalar(select(func.count()).select_from(model)) for model in (Event, Rsvp))
+    click.echo(
+        f"Demo program loaded: {total} people, {events} events and {rsvps} RSVPs as of {day.isoformat()}."
+    )
     if not if_empty:  # `make run` prints the sign-ins itself, every time
         print_logins()
 

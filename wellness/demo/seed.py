@@ -183,3 +183,8 @@ def seed_people(ctx: DemoContext) -> None:
             fields=sorted(rng.sample(field_list, rng.choice((1, 1, 2))), key=lambda f: f.name),
             coach_capacity=rng.choice((2, 3, 4, 4, 5, 6)),
         )
+
+
+# Later steps register after the people they need; importing them here means anything that seeds
+# the demo (the CLI, tests) runs every step.
+from . import events  # noqa: E402, F401
