@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .config import Config, default_database_url, instance_secret_key
+from .config import INSTANCE_DIR, Config, default_database_url, instance_secret_key
 from .extensions import bootstrap, csrf, db, limiter, login_manager, migrate
 
 CSP = (
@@ -23,6 +23,7 @@ def create_app(config_class=Config) -> Flask:
         __name__,
         template_folder="../templates",
         static_folder="static",
+        instance_path=str(INSTANCE_DIR.resolve()),
         instance_relative_config=True,
     )
     app.config.from_object(config_class)
