@@ -18,6 +18,8 @@ from wellness.people.models import Person
 from wellness.people.security import hash_password
 from wellness.people.services import ensure_roles, resolve_fields
 
+pytest_plugins = ["tests.smtp"]  # the `inbox` fixture: a real local SMTP server
+
 PASSWORD = "correct horse battery"
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
 

@@ -5,7 +5,9 @@ not hold an application context open while it makes requests: the request would 
 it the signed-in person Flask-Login cached in `g` during an earlier request.
 """
 
+import html
 import os
+import re
 import uuid
 from contextlib import contextmanager
 
@@ -69,3 +71,37 @@ def fresh_postgres_database(base_url: str, prefix: str):
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+# --- reading pages ------------------------------------------------------------------------------
+
+
+def text_of(page: str) -> str:
+    """A page's visible text with its markup removed and spaces collapsed."""
+    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+def alerts(page: str) -> list[str]:
+    """The flashed messages a page shows."""
+    return [
+        " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
+        for body in re.findall(
+            r'<div class="alert alert-\w+ alert-dismissible[^"]*"[^>]*>(.*?)<button', page, re.S
+        )
+    ]
+
+
+def field_errors(page: str, field_id: str) -> list[str]:
+    """The error messages a form shows under the control (or fieldset) with this id."""
+    start = re.search(rf'<(\w+)[^>]*\bid="{field_id}"', page)
+    assert start, f"no element with id {field_id}"
+    rest = page[start.end() :]
+    end = rest.find("</fieldset>") if start.group(1) == "fieldset" else None
+    if end is None:
+        following = re.search(r"<(input|select|textarea|fieldset)\b", rest)
+        end = following.start() if following else len(rest)
+    return [
+        " ".join(html.unescape(message).split())
+        for message in re.findall(r'class="invalid-feedback[^"]*">(.*?)</div>', rest[:end], re.S)
+    ]

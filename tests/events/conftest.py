@@ -5,8 +5,6 @@ fixture), and return attached objects; otherwise they open a context of their ow
 detached objects with their columns loaded, as make_person does, so view tests can make requests.
 """
 
-import html
-import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -16,7 +14,7 @@ import pytest
 from flask import has_app_context
 from sqlalchemy import select
 
-from tests.support import fetch
+from tests.support import alerts, fetch, field_errors, text_of  # noqa: F401 - shared by this package
 from wellness.audit import AuditEntry
 from wellness.events import seats, services
 from wellness.events.models import Event, EventKind, Group, Rsvp
@@ -201,34 +199,3 @@ def audit_actions(app, event_id: int) -> list[str]:
         .order_by(AuditEntry.id)
     )
     return fetch(app, query)
-
-
-def text_of(page: str) -> str:
-    """A page's visible text with its markup removed and spaces collapsed."""
-    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
-
-
-def alerts(page: str) -> list[str]:
-    """The flashed messages a page shows."""
-    return [
-        " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
-        for body in re.findall(
-            r'<div class="alert alert-\w+ alert-dismissible[^"]*"[^>]*>(.*?)<button', page, re.S
-        )
-    ]
-
-
-def field_errors(page: str, field_id: str) -> list[str]:
-    """The error messages a form shows under the control (or fieldset) with this id."""
-    start = re.search(rf'<(\w+)[^>]*\bid="{field_id}"', page)
-    assert start, f"no element with id {field_id}"
-    rest = page[start.end() :]
-    end = rest.find("</fieldset>") if start.group(1) == "fieldset" else None
-    if end is None:
-        following = re.search(r"<(input|select|textarea|fieldset)\b", rest)
-        end = following.start() if following else len(rest)
-    return [
-        " ".join(html.unescape(message).split())
-        for message in re.findall(r'class="invalid-feedback[^"]*">(.*?)</div>', rest[:end], re.S)
-    ]

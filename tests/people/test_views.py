@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import PASSWORD
-from tests.support import database_state, fetch, row_counts
+from tests.support import alerts, database_state, fetch, field_errors, row_counts
 from wellness import audit
 from wellness.audit import AuditEntry
 from wellness.extensions import db
@@ -20,28 +20,6 @@ NEW_PASSWORD = "a fresh passphrase 42"
 
 
 # --- helpers -----------------------------------------------------------------------------------
-
-
-def field_errors(page: str, field_id: str) -> list[str]:
-    """The error messages the form shows under the control with this id."""
-    start = re.search(rf'<(\w+)[^>]*\bid="{field_id}"', page)
-    assert start, f"no element with id {field_id}"
-    rest = page[start.end() :]
-    end = rest.find("</fieldset>") if start.group(1) == "fieldset" else None
-    if end is None:
-        following = re.search(r"<(input|select|textarea|fieldset)\b", rest)
-        end = following.start() if following else len(rest)
-    return [
-        html.unescape(message).strip()
-        for message in re.findall(r'class="invalid-feedback[^"]*">(.*?)</div>', rest[:end], re.S)
-    ]
-
-
-def alerts(page: str) -> list[str]:
-    return [
-        " ".join(html.unescape(text).split())
-        for text in re.findall(r'<div class="alert alert-\w+[^"]*"[^>]*>(.*?)<button', page, re.S)
-    ]
 
 
 def listed_ids(page: str) -> list[int]:
