@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select, update
 
 from .. import audit
+from ..database import begin_immediate
 from ..dates import utcnow
 from ..errors import NotAllowed, ValidationFailed
 from ..extensions import db
@@ -52,6 +53,10 @@ def authenticate(email: str, password: str, address: str, user_agent: str) -> Pe
     email = email.strip().lower()
     person = db.session.scalar(select(Person).where(Person.email == email)) if email else None
     ok = verify_password(person.password_hash if person else None, password)
+    # Every attempt is written. On SQLite a transaction that has read and then writes fails at once
+    # with "database is locked" when another worker wrote in between, so take the write lock now,
+    # after the slow hash check; the person's columns are re-read under it.
+    begin_immediate()
     if person is None:
         outcome = "unknown_email"
     elif not ok:

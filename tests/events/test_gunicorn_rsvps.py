@@ -1,0 +1,298 @@
+"""No overbooking through a real multi-worker gunicorn: fifty people signed in over HTTP answer at once.
+
+The server is `gunicorn -w 4 app:app` on a database of its own (a SQLite file, or a fresh PostgreSQL
+database when TEST_DATABASE_URL is set), configured from the environment as in production. The test
+process writes the people and events through the services and reads back what the server wrote.
+"""
+
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import partial
+from pathlib import Path
+
+import pytest
+import requests
+from sqlalchemy import select
+
+from tests.conftest import PASSWORD
+from tests.events.test_concurrency import assert_seats_sound, release_together, seat_state
+from tests.support import fresh_postgres_database
+from wellness import create_app
+from wellness.config import TestConfig
+from wellness.dates import utcnow
+from wellness.events.groups import ensure_kinds
+from wellness.events.models import EventKind
+from wellness.events.services import EventData, create_event, publish_event
+from wellness.extensions import db
+from wellness.people.models import Person
+from wellness.people.security import hash_password
+from wellness.people.services import ensure_roles
+
+ROOT = Path(__file__).resolve().parents[2]
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
+WORKERS = 4
+PEOPLE = 50
+CAPACITY = 10
+CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+@dataclass
+class Server:
+    base_url: str
+    app: object  # an application on the server's database, for setting up and reading back
+    process: subprocess.Popen
+    stderr: Path
+    access_log: Path
+    coordinator_id: int
+    emails: list[str]
+
+    def logs(self) -> str:
+        return self.stderr.read_text(errors="replace")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _populate(database_url: str):
+    """Create the schema, the roles and kinds, 50 residents and a coordinator; returns (app, ids...)."""
+
+    class SetupConfig(TestConfig):
+        SQLALCHEMY_DATABASE_URI = database_url
+
+    app = create_app(SetupConfig)
+    with app.app_context():
+        db.create_all()
+        roles = ensure_roles()
+        ensure_kinds()
+        password_hash = hash_password(PASSWORD)  # cheap parameters (TestConfig); verifying reads them
+        residents = [
+            Person(
+                email=f"resident{n}@example.org",
+                first_name=f"Resident{n}",
+                last_name="Tester",
+                roles=[roles["resident"]],
+                program="categorical",
+                training_start_year=2025,
+                password_hash=password_hash,
+            )
+            for n in range(PEOPLE)
+        ]
+        coordinator = Person(
+            email="coordinator@example.org",
+            first_name="Casey",
+            last_name="Tester",
+            roles=[roles["coordinator"]],
+            password_hash=password_hash,
+        )
+        db.session.add_all([*residents, coordinator])
+        db.session.commit()
+        ids = coordinator.id, [person.email for person in residents]
+        db.session.remove()
+    return app, *ids
+
+
+def new_published_event(app, coordinator_id: int) -> int:
+    """Create and publish, through the services, a 10-seat event next week for everyone; returns its id."""
+    with app.app_context():
+        actor = db.session.get(Person, coordinator_id)
+        kind = db.session.scalar(select(EventKind).where(EventKind.slug == "social"))
+        starts_at = utcnow().replace(microsecond=0) + timedelta(days=7)
+        data = EventData(
+            title="Residency-wide baseball game",
+            kind_id=kind.id,
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(hours=3),
+            capacity=CAPACITY,
+            has_waitlist=True,
+        )
+        event = create_event(actor, data)
+        db.session.commit()  # publishing locks the event, which must come before any write
+        publish_event(actor, event)
+        db.session.commit()
+        event_id = event.id
+        db.session.remove()
+    return event_id
+
+
+def _wait_until_serving(server: Server, deadline_seconds: float = 60) -> None:
+    """Wait for every worker to boot and /healthz to answer; fail with gunicorn's stderr if it dies."""
+    deadline = time.monotonic() + deadline_seconds
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            pytest.fail(f"gunicorn exited with {server.process.returncode}:\n{server.logs()}")
+        if server.logs().count("Booting worker") >= WORKERS:
+            try:
+                if requests.get(f"{server.base_url}/healthz", timeout=10).status_code == 200:
+                    return
+            except requests.RequestException:  # not listening yet, or still loading the app
+                pass
+        time.sleep(0.1)
+    pytest.fail(f"gunicorn did not start serving in {deadline_seconds} s:\n{server.logs()}")
+
+
+def _dispose(app) -> None:
+    with app.app_context():
+        db.engine.dispose()
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGQUIT)  # quick shutdown: every request has been answered
+        try:
+            process.wait(20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(10)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """gunicorn with four workers on a database of its own, holding 50 residents and a coordinator."""
+    workdir = tmp_path_factory.mktemp("gunicorn")
+    with ExitStack() as cleanup:
+        if POSTGRES_URL:
+            database_url = cleanup.enter_context(fresh_postgres_database(POSTGRES_URL, "wellness_gunicorn"))
+        else:
+            database_url = f"sqlite:///{workdir / 'wellness.sqlite3'}"
+        app, coordinator_id, emails = _populate(database_url)
+        cleanup.callback(_dispose, app)
+        port = _free_port()
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": secrets.token_hex(32),
+            "WELLNESS_INSTANCE_PATH": str(workdir),
+            "RATELIMIT_STORAGE_URI": "memory://",
+            # Plain http on 127.0.0.1, whatever the calling shell has set for production.
+            "SERVER_NAME": "",
+            "PREFERRED_URL_SCHEME": "http",
+            "SESSION_COOKIE_SECURE": "0",
+            # Fifty sign-ins from one address; only failures count, but none may be refused.
+            "LOGIN_LIMIT_PER_ADDRESS": "10000 per minute",
+            "LOGIN_LIMIT_PER_ACCOUNT": "10000 per minute",
+            "PYTHONUNBUFFERED": "1",
+        }
+        env.pop("TEST_DATABASE_URL", None)
+        stderr, access_log = workdir / "gunicorn.stderr", workdir / "access.log"
+        command = [
+            sys.executable, "-m", "gunicorn", "app:app",
+            "--workers", str(WORKERS),
+            "--bind", f"127.0.0.1:{port}",
+            "--access-logfile", str(access_log),
+            "--access-logformat", '%(p)s "%(r)s" %(s)s',
+        ]  # fmt: skip
+        with stderr.open("wb") as errors:
+            process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=errors)
+        cleanup.callback(_stop, process)
+        running = Server(f"http://127.0.0.1:{port}", app, process, stderr, access_log, coordinator_id, emails)
+        _wait_until_serving(running)
+        yield running
+
+
+def _sign_in_form(server: Server, browser: requests.Session, email: str):
+    """The sign-in post for `browser`, with the CSRF token from the sign-in page; -> (status, Location)."""
+    page = browser.get(f"{server.base_url}/login", timeout=30)
+    data = {"email": email, "password": PASSWORD, "csrf_token": CSRF.search(page.text).group(1)}
+
+    def post() -> tuple[int, str]:
+        response = browser.post(f"{server.base_url}/login", data=data, allow_redirects=False, timeout=120)
+        return response.status_code, response.headers.get("Location", "")
+
+    return post
+
+
+@pytest.fixture(scope="module")
+def sessions(server):
+    """Fifty browsers, each signed in over HTTP as one of the residents (before any barrier)."""
+    browsers = [requests.Session() for _ in server.emails]
+
+    def sign_in(browser: requests.Session, email: str) -> None:
+        status, _ = _sign_in_form(server, browser, email)()
+        assert status == 302, (status, server.logs()[-2000:])
+
+    with ThreadPoolExecutor(WORKERS) as pool:
+        list(pool.map(sign_in, browsers, server.emails))
+    yield browsers
+    for browser in browsers:
+        browser.close()
+
+
+def _prepared_rsvp(server: Server, browser: requests.Session, event_id: int):
+    """The going post for `browser`, with the CSRF token from the event page as a person would get it."""
+    page = browser.get(f"{server.base_url}/events/{event_id}", timeout=30)
+    assert page.status_code == 200
+    data = {"response": "going", "guests": "0", "csrf_token": CSRF.search(page.text).group(1)}
+
+    def post() -> tuple[int, str]:
+        response = browser.post(
+            f"{server.base_url}/events/{event_id}/rsvp", data=data, allow_redirects=False, timeout=120
+        )
+        return response.status_code, response.headers.get("Location", "")
+
+    return post
+
+
+def _workers_that_answered(server: Server, path: str) -> set[str]:
+    lines = server.access_log.read_text().splitlines()
+    return {line.split(" ", 1)[0] for line in lines if f"POST {path} " in line}
+
+
+def test_fifty_people_signing_in_at_once_through_gunicorn_are_all_signed_in(server):
+    # Each sign-in writes to the sign-in log; on SQLite a write after a read once failed with
+    # "database is locked" when another worker wrote in between.
+    log_start = len(server.logs())
+    browsers = [requests.Session() for _ in server.emails]
+    with ThreadPoolExecutor(WORKERS) as pool:
+        posts = list(pool.map(partial(_sign_in_form, server), browsers, server.emails))
+
+    results = release_together(posts)
+
+    assert sorted(status for status, _ in results) == [302] * PEOPLE, server.logs()[log_start:][-4000:]
+    pages = [
+        browser.get(f"{server.base_url}/events", allow_redirects=False, timeout=30).status_code
+        for browser in browsers
+    ]
+    assert pages == [200] * PEOPLE  # signed in: the event list is not a redirect to the sign-in page
+    logs = server.logs()[log_start:]
+    assert "database is locked" not in logs
+    assert "Traceback" not in logs
+    for browser in browsers:
+        browser.close()
+
+
+@pytest.mark.parametrize("round_number", range(3))
+def test_fifty_people_answering_at_once_through_gunicorn_get_ten_seats_and_forty_waitlist_places(
+    server, sessions, round_number
+):
+    event_id = new_published_event(server.app, server.coordinator_id)
+    log_start = len(server.logs())
+    with ThreadPoolExecutor(WORKERS) as pool:
+        posts = list(pool.map(lambda browser: _prepared_rsvp(server, browser, event_id), sessions))
+
+    results = release_together(posts)
+
+    statuses = sorted(status for status, _ in results)
+    assert statuses == [302] * PEOPLE, server.logs()[log_start:][-4000:]
+    assert all(location.endswith(f"/events/{event_id}") for _, location in results)
+    state = seat_state(server.app, event_id)
+    assert len(state.going) == CAPACITY
+    assert len(state.waiting) == PEOPLE - CAPACITY
+    assert state.positions == list(range(1, PEOPLE - CAPACITY + 1))
+    assert_seats_sound(state)
+    logs = server.logs()[log_start:]
+    assert "database is locked" not in logs
+    assert "Traceback" not in logs
+    assert len(_workers_that_answered(server, f"/events/{event_id}/rsvp")) >= 2, "one worker took every post"
