@@ -105,6 +105,57 @@ def test_begin_immediate_refuses_to_drop_pending_writes(sqlite_app):
         db.session.remove()
 
 
+def test_begin_immediate_refuses_to_drop_flushed_writes(sqlite_app):
+    with sqlite_app.app_context():
+        db.session.add(Firm(name="Gold"))
+        db.session.flush()  # no longer pending, but a rollback would still lose it
+        with pytest.raises(RuntimeError, match="before the request writes anything"):
+            begin_immediate()
+        db.session.rollback()
+        db.session.remove()
+
+
+def _other_writer_is_locked_out(app) -> bool:
+    other = db.engine.raw_connection()
+    try:
+        other.execute("PRAGMA busy_timeout=0")
+        other.execute("BEGIN IMMEDIATE")
+    except Exception as error:  # sqlite3.OperationalError through the pool's proxy
+        return "database is locked" in str(error)
+    else:
+        other.execute("ROLLBACK")
+        return False
+    finally:
+        other.close()
+
+
+@pytest.mark.parametrize(("method", "locked"), [("POST", True), ("GET", False)])
+def test_form_posts_hold_the_write_lock_from_the_start_and_reads_do_not(sqlite_app, method, locked):
+    seen = []
+
+    @sqlite_app.route("/probe-lock", methods=["GET", "POST"], endpoint=f"probe_{method}")
+    def probe():
+        db.session.execute(text("SELECT 1"))
+        seen.append(_other_writer_is_locked_out(sqlite_app))
+        return ""
+
+    sqlite_app.config["WTF_CSRF_ENABLED"] = False
+    sqlite_app.test_client().open("/probe-lock", method=method)
+
+    assert seen == [locked]
+
+
+def test_begin_immediate_does_nothing_when_the_transaction_already_holds_the_lock(sqlite_app):
+    with sqlite_app.app_context():
+        begin_immediate()
+        db.session.add(Firm(name="Gold"))
+        db.session.flush()
+        begin_immediate()  # a service locking inside a form post: nothing is rolled back
+        db.session.commit()
+        assert db.session.execute(text("SELECT count(*) FROM firms")).scalar_one() == 1
+        db.session.remove()
+
+
 def test_begin_immediate_takes_the_write_lock_before_anything_is_written(sqlite_app):
     with sqlite_app.app_context():
         begin_immediate()

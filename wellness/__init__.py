@@ -51,7 +51,7 @@ def configure_defaults(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from .database import configure_engine
+    from .database import configure_engine, lock_writes_for_posts
     from .people.auth import load_person_from_session
     from .people.security import use_fast_hashing
 
@@ -69,6 +69,7 @@ def register_extensions(app: Flask) -> None:
     use_fast_hashing(bool(app.config.get("PASSWORD_HASH_FAST")))
     with app.app_context():
         configure_engine(db.engine)
+    app.before_request(lock_writes_for_posts)
 
 
 def register_blueprints(app: Flask) -> None:

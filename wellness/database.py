@@ -2,13 +2,16 @@
 
 from datetime import UTC
 
+from flask import request
 from sqlalchemy import DateTime, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeDecorator
 
 from .extensions import db
 
 IMMEDIATE = "wellness_begin_immediate"
+FLUSHED = "wellness_flushed"
 
 
 def configure_engine(engine: Engine) -> None:
@@ -37,6 +40,17 @@ def configure_engine(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+@event.listens_for(Session, "after_flush")
+def _note_flush(session, _context):
+    session.info[FLUSHED] = True  # flushed writes are no longer in session.new or session.dirty
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_flush(session, transaction):
+    if transaction.parent is None:
+        session.info.pop(FLUSHED, None)
+
+
 def begin_immediate() -> None:
     """Start this request's write transaction holding the database write lock (SQLite only).
 
@@ -45,16 +59,31 @@ def begin_immediate() -> None:
     re-read sees the latest committed state and the write cannot fail with "database is locked".
     On PostgreSQL it does nothing: services lock the rows they take with SELECT ... FOR UPDATE.
 
-    Raises RuntimeError when the session already holds pending writes.
+    When the transaction already holds the lock (every form post does, see
+    `lock_writes_for_posts`) it does nothing. Raises RuntimeError when the session already holds
+    writes, flushed or not, outside such a transaction.
     """
     session = db.session()  # the scoped_session proxy has no in_transaction()
     if session.get_bind().dialect.name != "sqlite":
         return
     if session.in_transaction():
-        if session.new or session.dirty or session.deleted:
+        if session.connection().get_execution_options().get(IMMEDIATE):
+            return
+        if session.new or session.dirty or session.deleted or session.info.get(FLUSHED):
             raise RuntimeError("begin_immediate() must run before the request writes anything")
         session.rollback()
     session.connection(execution_options={IMMEDIATE: True})
+
+
+def lock_writes_for_posts() -> None:
+    """Before each request that may write, take SQLite's write lock (a before_request hook).
+
+    A SQLite transaction that reads and then writes fails at once with "database is locked" when
+    another worker wrote in between; the busy timeout does not apply to that upgrade. Taking the
+    lock first makes writers queue instead. GET and HEAD requests never write, so they do not queue.
+    """
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        begin_immediate()
 
 
 class UtcDateTime(TypeDecorator):
