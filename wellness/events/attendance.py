@@ -8,6 +8,7 @@ from sqlalchemy import case, func, select
 from ..dates import utcnow
 from ..extensions import db
 from ..people.models import Person
+from .display import local_text
 from .models import Event, Rsvp
 
 RESPONSE_ORDER = {"going": 0, "waitlisted": 1, "maybe": 2, "not_going": 3}
@@ -32,7 +33,6 @@ def attendees(event: Event, q: str = "", responses=("going",)) -> list[Rsvp]:
 
 def rsvps_csv(event: Event, tz_name: str) -> str:
     """Every RSVP with its answer, guests, waitlist position and check-in, as CSV text."""
-    from .display import local_text
     from .seats import waitlist_positions
 
     positions = waitlist_positions(event.id)

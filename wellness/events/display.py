@@ -2,7 +2,14 @@
 
 from datetime import datetime, timedelta
 
+from flask import current_app
+
 from ..dates import as_local
+
+
+def program_tz() -> str:
+    """The program's time zone name, from the settings."""
+    return current_app.config["WELLNESS_TIMEZONE"]
 
 
 def _time(moment: datetime) -> str:

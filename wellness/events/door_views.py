@@ -1,6 +1,6 @@
 """At the door and after: the check-in list, the printable roster, CSV export and no-show counts."""
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..errors import DomainError
@@ -8,6 +8,7 @@ from ..extensions import db
 from ..forms_support import show_domain_error
 from ..people.permissions import can_check_in, can_manage_events, require
 from . import attendance, bp, seats
+from .display import program_tz
 from .forms import CheckInForm
 from .views import get_event
 
@@ -68,7 +69,7 @@ def roster(event_id):
 def export_rsvps(event_id):
     event = get_event(event_id)
     require(can_check_in(current_user, event))
-    body = attendance.rsvps_csv(event, current_app.config["WELLNESS_TIMEZONE"])
+    body = attendance.rsvps_csv(event, program_tz())
     filename = f"event-{event.id}-rsvps.csv"
     return Response(
         body,

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -14,12 +14,9 @@ from ..people.models import Person
 from ..people.permissions import can_check_in, can_manage_events, can_view_event_history, require
 from . import bp, seats, services
 from .attendance import attendees
+from .display import program_tz
 from .forms import ConfirmForm, EventForm, OnBehalfForm
 from .views import get_event
-
-
-def _tz() -> str:
-    return current_app.config["WELLNESS_TIMEZONE"]
 
 
 def _event_form(data=None) -> EventForm:
@@ -31,7 +28,7 @@ def _event_form(data=None) -> EventForm:
 
 def _event_data(form: EventForm) -> services.EventData:
     (start_on, start_time), (end_on, end_time) = form.times()
-    tz = _tz()
+    tz = program_tz()
     # An all-day event ends at the midnight after its last day.
     ends_at = local_to_utc(end_on + timedelta(days=1) if form.is_all_day.data else end_on, end_time, tz)
 
@@ -64,7 +61,7 @@ def _event_data(form: EventForm) -> services.EventData:
 
 def _form_values(data: services.EventData) -> dict:
     """Form values showing an event's details in the program time zone."""
-    tz = _tz()
+    tz = program_tz()
     start, end = as_local(data.starts_at, tz), as_local(data.ends_at, tz)
     if data.is_all_day:
         end = end - timedelta(days=1)

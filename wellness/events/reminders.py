@@ -3,13 +3,12 @@
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import select
 
 from ..extensions import db
 from ..notifications.reminders import reminder_source
 from ..notifications.services import notify
-from .display import when
+from .display import program_tz, when
 from .models import Event, Rsvp
 
 
@@ -21,7 +20,7 @@ def remind_going_tomorrow(today: date) -> int:
     the same day writes nothing, and an event moved to another day is reminded again.
     Returns the number of reminders written.
     """
-    tz_name = current_app.config["WELLNESS_TIMEZONE"]
+    tz_name = program_tz()
     zone = ZoneInfo(tz_name)
     # Tomorrow's local midnights in UTC: a day around a clock change is 23 or 25 hours long.
     start, end = (

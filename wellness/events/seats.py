@@ -8,7 +8,6 @@ simultaneous answers through many workers queue on the lock, and the capacity is
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask import current_app
 from sqlalchemy import func, select
 
 from ..audit import record
@@ -18,6 +17,7 @@ from ..errors import Conflict, NotAllowed, ValidationFailed
 from ..extensions import db
 from ..notifications.services import notify
 from ..people.permissions import can_check_in, can_manage_events
+from .display import local_text, program_tz
 from .models import MAX_CAPACITY, Event, Rsvp
 from .waitlist import Waiting, fits, positions, promotions
 
@@ -149,17 +149,11 @@ class RsvpOutcome:
 
 
 def _check_window(event: Event, now: datetime) -> None:
-    from .display import local_text
-
     if event.rsvp_opens_at and now < event.rsvp_opens_at:
-        raise ValidationFailed(f"RSVPs open on {local_text(event.rsvp_opens_at, tz())}.")
+        raise ValidationFailed(f"RSVPs open on {local_text(event.rsvp_opens_at, program_tz())}.")
     closes = event.rsvp_closes_at or event.starts_at
     if now >= closes:
-        raise ValidationFailed(f"RSVPs closed on {local_text(closes, tz())}.")
-
-
-def tz() -> str:
-    return current_app.config["WELLNESS_TIMEZONE"]
+        raise ValidationFailed(f"RSVPs closed on {local_text(closes, program_tz())}.")
 
 
 def _check_answer(actor, event: Event, person, response: str, guests: int, now: datetime) -> bool:

@@ -3,7 +3,6 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -17,6 +16,7 @@ from ..people.permissions import can_edit_event, can_manage_events
 from ..people.programs import PROGRAMS
 from ..wording import people_count
 from .audience import in_audience
+from .display import local_text, program_tz, when
 from .models import MAX_CAPACITY, MAX_GUESTS, Event, EventKind, Group, Rsvp, group_members
 from .seats import lock_event, promote_waitlisted
 
@@ -46,10 +46,6 @@ class EventData:
     levels: tuple[int, ...] = ()
     group_ids: tuple[int, ...] = ()
     organiser_emails: tuple[str, ...] = field(default=())
-
-
-def tz() -> str:
-    return current_app.config["WELLNESS_TIMEZONE"]
 
 
 def snapshot(event: Event) -> dict:
@@ -182,14 +178,12 @@ def _bump_if_calendar_changed(event: Event, before: dict) -> bool:
 
 def change_summary(event: Event, before: dict) -> str:
     """A line for each detail a calendar cares about that changed, in the program time zone."""
-    from .display import when  # display formatting lives with the pages
-
     lines = []
     if before["title"] != event.title:
         lines.append(f"Title: {event.title} (was {before['title']})")
     times = (before["starts_at"], before["ends_at"], before["is_all_day"])
     if times != (event.starts_at.isoformat(), event.ends_at.isoformat(), event.is_all_day):
-        lines.append(f"When: {when(event, tz())}")
+        lines.append(f"When: {when(event, program_tz())}")
     if before["location"] != event.location:
         lines.append(f"Where: {event.location or 'to be announced'} (was {before['location'] or 'not set'})")
     return "\n".join(lines)
@@ -263,13 +257,11 @@ def cancel_event(actor, event: Event) -> int:
     record(actor, "event.cancelled", "event", event.id, before, snapshot(event))
     if not was_published:
         return 0
-    from .display import when
-
     return _tell_everyone_affected(
         event,
         "event_cancelled",
         f"Cancelled: {event.title}",
-        f"{event.title} ({when(event, tz())}) has been cancelled.",
+        f"{event.title} ({when(event, program_tz())}) has been cancelled.",
     )
 
 
@@ -319,7 +311,7 @@ def is_for(person, event: Event, group_ids: set[int] | None = None) -> bool:
     """Whether the event is meant for `person` (its audience)."""
     if group_ids is None:
         group_ids = group_ids_of(person)
-    return in_audience(event, person, group_ids, local_date(event.starts_at, tz()))
+    return in_audience(event, person, group_ids, local_date(event.starts_at, program_tz()))
 
 
 @dataclass(frozen=True)
@@ -424,8 +416,6 @@ def events_by_day(events: list[Event], first: date, last: date, tz_name: str) ->
 
 def rsvp_closed_reason(event: Event, now: datetime, tz_name: str) -> str | None:
     """Why the event takes no answers right now, or None when it does."""
-    from .display import local_text
-
     if event.status == "draft":
         return "This event is a draft: it takes RSVPs once it is published."
     if event.status == "cancelled":

@@ -4,7 +4,7 @@ import calendar as month_grid
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..dates import program_today, utcnow
@@ -14,7 +14,7 @@ from ..forms_support import show_domain_error
 from ..people.permissions import can_check_in, can_manage_events, is_organiser
 from . import bp, seats, services
 from .audience import describe
-from .display import when
+from .display import program_tz, when
 from .forms import ConfirmForm, EventFilterForm, RsvpForm
 from .models import Event, Rsvp
 
@@ -25,10 +25,6 @@ def get_event(event_id: int) -> Event:
     if event is None or not services.can_see(current_user, event):
         abort(404)
     return event
-
-
-def _tz() -> str:
-    return current_app.config["WELLNESS_TIMEZONE"]
 
 
 def _filters(form: EventFilterForm, **window) -> services.EventFilter:
@@ -57,14 +53,14 @@ def list_events():
     if form.past.data:
         events.reverse()
     answers = services.answers_of(current_user, events)
-    return render_template("events/list.html", form=form, events=events, answers=answers, tz=_tz())
+    return render_template("events/list.html", form=form, events=events, answers=answers, tz=program_tz())
 
 
 @bp.route("/events/calendar")
 @login_required
 def calendar():
     form = _filter_form()
-    today = program_today(_tz())
+    today = program_today(program_tz())
     try:
         first = datetime.strptime(request.args.get("month", ""), "%Y-%m").date()
     except ValueError:
@@ -72,16 +68,16 @@ def calendar():
     if not 1900 < first.year < 9999:  # the grid reaches into the months around it
         first = today.replace(day=1)
     weeks = month_grid.Calendar(firstweekday=6).monthdatescalendar(first.year, first.month)
-    zone = ZoneInfo(_tz())
+    zone = ZoneInfo(program_tz())
     start = datetime.combine(weeks[0][0], time(0), tzinfo=zone)
     end = datetime.combine(weeks[-1][-1] + timedelta(days=1), time(0), tzinfo=zone)
     events = services.find_events(current_user, _filters(form, start=start, end=end))
-    days = services.events_by_day(events, weeks[0][0], weeks[-1][-1], _tz())
+    days = services.events_by_day(events, weeks[0][0], weeks[-1][-1], program_tz())
     previous = (first - timedelta(days=1)).replace(day=1)
     following = (first + timedelta(days=32)).replace(day=1)
     return render_template(
         "events/calendar.html", form=form, weeks=weeks, days=days, first=first, today=today,
-        previous=previous, following=following, tz=_tz(),
+        previous=previous, following=following, tz=program_tz(),
     )  # fmt: skip
 
 
@@ -110,9 +106,9 @@ def _render_event(event: Event, form: RsvpForm, status: int = 200):
         position=position,
         counts=seats.counts(event.id),
         is_for_me=services.is_for(current_user, event),
-        rsvp_closed_reason=services.rsvp_closed_reason(event, utcnow(), _tz()),
+        rsvp_closed_reason=services.rsvp_closed_reason(event, utcnow(), program_tz()),
         audience=describe(event),
-        when=when(event, _tz()),
+        when=when(event, program_tz()),
         organiser=is_organiser(current_user, event),
         can_check_in=can_check_in(current_user, event),
         staff=can_manage_events(current_user),
@@ -141,7 +137,7 @@ def rsvp(event_id):
 
 @bp.app_template_filter("event_when")
 def event_when(event) -> str:
-    return when(event, _tz())
+    return when(event, program_tz())
 
 
 @bp.app_template_global()
