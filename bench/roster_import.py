@@ -15,15 +15,15 @@ import platform
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import create_engine, func, select, text  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
+from tests.serving import create_scratch_database  # noqa: E402
 from wellness import create_app  # noqa: E402
 from wellness.config import TestConfig  # noqa: E402
 from wellness.dates import program_today  # noqa: E402
@@ -80,23 +80,13 @@ def postgres_database():
         or os.environ.get("TEST_DATABASE_URL")
         or "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
     )
-    url = make_url(base)
-    name = f"wellness_bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
     try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        return create_scratch_database(base, "wellness_bench")
     except Exception as error:  # no server: report SQLite only
-        print(f"PostgreSQL skipped: {url.render_as_string(hide_password=True)} is not reachable ({error})")
-        admin.dispose()
+        print(
+            f"PostgreSQL skipped: {make_url(base).render_as_string(hide_password=True)} is not reachable ({error})"
+        )
         return None
-
-    def drop():
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return url.set(database=name).render_as_string(hide_password=False), drop
 
 
 def measure(database_url: str, roster: str, rows: int, repeat: int, workdir: Path) -> dict[str, float]:

@@ -21,17 +21,11 @@ import http.client
 import os
 import platform
 import random
-import re
-import secrets
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -42,9 +36,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import requests  # noqa: E402
-from sqlalchemy import create_engine, select, text  # noqa: E402
+from sqlalchemy import select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
+from tests.serving import CSRF, create_scratch_database, start_gunicorn  # noqa: E402
 from wellness import create_app  # noqa: E402
 from wellness.config import TestConfig  # noqa: E402
 from wellness.dates import program_today, utcnow  # noqa: E402
@@ -57,7 +52,6 @@ from wellness.extensions import db  # noqa: E402
 from wellness.people.models import Person, Role  # noqa: E402
 from wellness.people.services import ensure_roles  # noqa: E402
 
-CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 ONE_EVENT_CAPACITY = 10
 
 
@@ -66,24 +60,12 @@ ONE_EVENT_CAPACITY = 10
 
 def create_database(base_url: str) -> tuple[str, Callable[[], None]] | None:
     """Create a database of the benchmark's own; returns (url, drop), or None when the server is not there."""
-    url = make_url(base_url)
-    name = f"wellness_bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 5})
     try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        return create_scratch_database(base_url, "wellness_bench")
     except Exception as error:
-        where = url.render_as_string(hide_password=True)
+        where = make_url(base_url).render_as_string(hide_password=True)
         print(f"RSVP load skipped: PostgreSQL at {where} is not reachable ({error})")
-        admin.dispose()
         return None
-
-    def drop() -> None:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return url.set(database=name).render_as_string(hide_password=False), drop
 
 
 @dataclass
@@ -145,71 +127,6 @@ def populate(database_url: str, clients: int, events: int, capacity: int) -> Set
         version = db.session.scalar(text("SHOW server_version"))
         db.session.remove()
     return Setup(app, emails, spread_ids, one_event_id, version)
-
-
-def start_gunicorn(database_url: str, workers: int, port: int, workdir: Path):
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": secrets.token_hex(32),
-        "WELLNESS_INSTANCE_PATH": str(workdir),
-        "RATELIMIT_STORAGE_URI": "memory://",
-        # Plain http on 127.0.0.1, whatever the calling shell has set for production.
-        "SERVER_NAME": "",
-        "PREFERRED_URL_SCHEME": "http",
-        "SESSION_COOKIE_SECURE": "0",
-        "LOGIN_LIMIT_PER_ADDRESS": "10000 per minute",
-        "LOGIN_LIMIT_PER_ACCOUNT": "10000 per minute",
-    }
-    env.pop("TEST_DATABASE_URL", None)
-    stderr = workdir / "gunicorn.stderr"
-    command = [
-        sys.executable, "-m", "gunicorn", "app:app",
-        "--workers", str(workers),
-        "--bind", f"127.0.0.1:{port}",
-        "--backlog", "2048",
-    ]  # fmt: skip
-    with stderr.open("wb") as errors:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=errors)
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_serving(process, base_url, stderr, workers)
-    except BaseException:
-        stop(process)
-        raise
-    return process, base_url, stderr
-
-
-def wait_until_serving(process: subprocess.Popen, base_url: str, stderr: Path, workers: int) -> None:
-    """Wait for every worker to boot and /healthz to answer; SystemExit with gunicorn's stderr if not."""
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"gunicorn exited with {process.returncode}:\n{stderr.read_text()}")
-        if stderr.read_text().count("Booting worker") >= workers:
-            try:
-                if requests.get(f"{base_url}/healthz", timeout=10).status_code == 200:
-                    return
-            except requests.RequestException:  # not listening yet, or still loading the app
-                pass
-        time.sleep(0.2)
-    raise SystemExit(f"gunicorn did not start:\n{stderr.read_text()}")
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(10)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 # ---- Clients and measurement -------------------------------------------------------------------
@@ -415,14 +332,16 @@ def main() -> int:
     if created is None:
         return 0
     database_url, drop = created
-    process = None
+    server = None
     setup = None
     try:
         with tempfile.TemporaryDirectory() as workdir:
             setup = populate(database_url, options.clients, options.events, options.capacity)
-            process, base_url, stderr = start_gunicorn(
-                database_url, options.workers, free_port(), Path(workdir)
-            )
+            try:
+                server = start_gunicorn(database_url, options.workers, Path(workdir), ("--backlog", "2048"))
+            except RuntimeError as error:
+                raise SystemExit(str(error)) from None
+            base_url = server.base_url
             clients = [sign_in(base_url, email, setup.one_event_id) for email in setup.emails]
             drive("warm-up", clients, 2.0, health(base_url), 200)
             measurements = [
@@ -439,12 +358,12 @@ def main() -> int:
                 for _ in range(options.rounds)
             ]
             results = [Result.combined([part[n] for part in parts]) for n in range(len(measurements))]
-            logs = stderr.read_text(errors="replace")
+            logs = server.logs()
         problems = broken_rules(setup.app, [*setup.spread_ids, setup.one_event_id])
         one_event = one_event_summary(setup.app, setup.one_event_id)
     finally:
-        if process is not None:
-            stop(process)
+        if server is not None:
+            server.stop()
         if setup is not None:
             with setup.app.app_context():
                 db.engine.dispose()

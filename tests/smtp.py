@@ -2,12 +2,13 @@
 
 import asyncio
 import email
-import socket
 import threading
 from dataclasses import dataclass
 
 import pytest
 from aiosmtpd.controller import Controller
+
+from tests.serving import free_port
 
 
 @dataclass(frozen=True)
@@ -45,12 +46,6 @@ class Inbox:
     @property
     def message_ids(self) -> list[str]:
         return [d.message_id for d in self.delivered]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture

@@ -8,13 +8,13 @@ it the signed-in person Flask-Login cached in `g` during an earlier request.
 import html
 import os
 import re
-import uuid
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import create_engine, func, inspect, select, text
+from sqlalchemy import func, inspect, select
 from sqlalchemy.engine import make_url
 
+from tests.serving import create_scratch_database
 from wellness.extensions import db
 
 
@@ -53,24 +53,18 @@ def fresh_postgres_database(base_url: str, prefix: str):
 
     An unreachable server skips the test, or fails it when REQUIRE_POSTGRES=1.
     """
-    url = make_url(base_url)
-    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
     try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        url, drop = create_scratch_database(base_url, prefix)
     except Exception as error:
-        admin.dispose()
-        message = f"PostgreSQL at {url.render_as_string(hide_password=True)} is not reachable: {error}"
+        where = make_url(base_url).render_as_string(hide_password=True)
+        message = f"PostgreSQL at {where} is not reachable: {error}"
         if os.environ.get("REQUIRE_POSTGRES") == "1":
             pytest.fail(message + " (REQUIRE_POSTGRES=1)")
         pytest.skip(message)
     try:
-        yield url.set(database=name).render_as_string(hide_password=False)
+        yield url
     finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        drop()
 
 
 # --- reading pages ------------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 from flask import flash
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, PasswordField, StringField
+from wtforms import IntegerField, PasswordField, SelectMultipleField, StringField
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from .errors import DomainError
 from .extensions import db
@@ -44,6 +45,17 @@ class WholeNumberField(IntegerField):
             self.data = None
             raise ValueError(f"Enter a whole number of at most {self.MAX_DIGITS} digits.")
         super().process_formdata(valuelist)
+
+
+class ConfirmForm(Form):
+    """An empty form for POST buttons: it carries only the CSRF token."""
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A multiple choice shown as a list of checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 def show_domain_error(error: DomainError, form=None) -> int:

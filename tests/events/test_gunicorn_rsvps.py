@@ -6,13 +6,6 @@ process writes the people and events through the services and reads back what th
 """
 
 import os
-import re
-import secrets
-import signal
-import socket
-import subprocess
-import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -26,6 +19,7 @@ from sqlalchemy import select
 
 from tests.conftest import PASSWORD
 from tests.events.test_concurrency import assert_seats_sound, release_together, seat_state
+from tests.serving import CSRF, Gunicorn, start_gunicorn
 from tests.support import fresh_postgres_database
 from wellness import create_app
 from wellness.config import TestConfig
@@ -38,32 +32,26 @@ from wellness.people.models import Person
 from wellness.people.security import hash_password
 from wellness.people.services import ensure_roles
 
-ROOT = Path(__file__).resolve().parents[2]
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
 WORKERS = 4
 PEOPLE = 50
 CAPACITY = 10
-CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 @dataclass
 class Server:
-    base_url: str
+    gunicorn: Gunicorn
     app: object  # an application on the server's database, for setting up and reading back
-    process: subprocess.Popen
-    stderr: Path
     access_log: Path
     coordinator_id: int
     emails: list[str]
 
+    @property
+    def base_url(self) -> str:
+        return self.gunicorn.base_url
+
     def logs(self) -> str:
-        return self.stderr.read_text(errors="replace")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+        return self.gunicorn.logs()
 
 
 def _populate(database_url: str):
@@ -127,35 +115,9 @@ def new_published_event(app, coordinator_id: int) -> int:
     return event_id
 
 
-def _wait_until_serving(server: Server, deadline_seconds: float = 60) -> None:
-    """Wait for every worker to boot and /healthz to answer; fail with gunicorn's stderr if it dies."""
-    deadline = time.monotonic() + deadline_seconds
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            pytest.fail(f"gunicorn exited with {server.process.returncode}:\n{server.logs()}")
-        if server.logs().count("Booting worker") >= WORKERS:
-            try:
-                if requests.get(f"{server.base_url}/healthz", timeout=10).status_code == 200:
-                    return
-            except requests.RequestException:  # not listening yet, or still loading the app
-                pass
-        time.sleep(0.1)
-    pytest.fail(f"gunicorn did not start serving in {deadline_seconds} s:\n{server.logs()}")
-
-
 def _dispose(app) -> None:
     with app.app_context():
         db.engine.dispose()
-
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGQUIT)  # quick shutdown: every request has been answered
-        try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(10)
 
 
 @pytest.fixture(scope="module")
@@ -169,37 +131,14 @@ def server(tmp_path_factory):
             database_url = f"sqlite:///{workdir / 'wellness.sqlite3'}"
         app, coordinator_id, emails = _populate(database_url)
         cleanup.callback(_dispose, app)
-        port = _free_port()
-        env = {
-            **os.environ,
-            "DATABASE_URL": database_url,
-            "SECRET_KEY": secrets.token_hex(32),
-            "WELLNESS_INSTANCE_PATH": str(workdir),
-            "RATELIMIT_STORAGE_URI": "memory://",
-            # Plain http on 127.0.0.1, whatever the calling shell has set for production.
-            "SERVER_NAME": "",
-            "PREFERRED_URL_SCHEME": "http",
-            "SESSION_COOKIE_SECURE": "0",
-            # Fifty sign-ins from one address; only failures count, but none may be refused.
-            "LOGIN_LIMIT_PER_ADDRESS": "10000 per minute",
-            "LOGIN_LIMIT_PER_ACCOUNT": "10000 per minute",
-            "PYTHONUNBUFFERED": "1",
-        }
-        env.pop("TEST_DATABASE_URL", None)
-        stderr, access_log = workdir / "gunicorn.stderr", workdir / "access.log"
-        command = [
-            sys.executable, "-m", "gunicorn", "app:app",
-            "--workers", str(WORKERS),
-            "--bind", f"127.0.0.1:{port}",
-            "--access-logfile", str(access_log),
-            "--access-logformat", '%(p)s "%(r)s" %(s)s',
-        ]  # fmt: skip
-        with stderr.open("wb") as errors:
-            process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=errors)
-        cleanup.callback(_stop, process)
-        running = Server(f"http://127.0.0.1:{port}", app, process, stderr, access_log, coordinator_id, emails)
-        _wait_until_serving(running)
-        yield running
+        access_log = workdir / "access.log"
+        log_args = ("--access-logfile", str(access_log), "--access-logformat", '%(p)s "%(r)s" %(s)s')
+        try:
+            gunicorn = start_gunicorn(database_url, WORKERS, workdir, log_args)
+        except RuntimeError as error:
+            pytest.fail(str(error))
+        cleanup.callback(gunicorn.stop)
+        yield Server(gunicorn, app, access_log, coordinator_id, emails)
 
 
 def _sign_in_form(server: Server, browser: requests.Session, email: str):

@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import select
 
-from tests.smtp import free_port
+from tests.serving import free_port
 from tests.support import fetch
 from wellness.extensions import db
 from wellness.notifications.models import Notice

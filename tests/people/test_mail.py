@@ -3,7 +3,7 @@
 import re
 
 from tests.conftest import PASSWORD
-from tests.smtp import free_port
+from tests.serving import free_port
 
 
 def link_in(message: str) -> str:

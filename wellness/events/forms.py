@@ -9,7 +9,6 @@ from wtforms import (
     HiddenField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     TimeField,
@@ -24,9 +23,8 @@ from wtforms.validators import (
     StopValidation,
     ValidationError,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..forms_support import Form, WholeNumberField
+from ..forms_support import Form, MultiCheckboxField, WholeNumberField
 from ..people.programs import PROGRAM_CHOICES
 from .models import KIND_COLOURS, MAX_CAPACITY, MAX_GUESTS
 
@@ -55,11 +53,6 @@ def plausible_year(form, field):
     """Refuse dates far outside any program's life (they would also overflow time arithmetic)."""
     if field.data is not None and not 2000 <= field.data.year <= 2100:
         raise ValidationError("Enter a date between the years 2000 and 2100.")
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class EventForm(Form):
@@ -163,10 +156,6 @@ class OnBehalfForm(RsvpForm):
     email = StringField(
         "Person's e-mail", validators=[DataRequired("Enter their e-mail address."), Email(), Length(max=254)]
     )
-
-
-class ConfirmForm(Form):
-    """A POST with nothing but its CSRF token."""
 
 
 class CheckInForm(Form):

@@ -5,10 +5,10 @@ from flask_login import current_user, login_required
 
 from ..errors import DomainError
 from ..extensions import db
-from ..forms_support import show_domain_error
+from ..forms_support import ConfirmForm, show_domain_error
 from ..people.permissions import can_manage_events, require
 from . import bp, groups, services
-from .forms import ConfirmForm, GroupForm, KindForm, MemberForm
+from .forms import GroupForm, KindForm, MemberForm
 from .models import EventKind, Group
 
 

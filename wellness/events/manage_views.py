@@ -4,18 +4,16 @@ from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from ..dates import as_local, local_to_utc
 from ..errors import DomainError
 from ..extensions import db
-from ..forms_support import show_domain_error
-from ..people.models import Person
+from ..forms_support import ConfirmForm, show_domain_error
 from ..people.permissions import can_check_in, can_manage_events, can_view_event_history, require
 from . import bp, seats, services
 from .attendance import attendees
 from .display import program_tz
-from .forms import ConfirmForm, EventForm, OnBehalfForm
+from .forms import EventForm, OnBehalfForm
 from .views import get_event
 
 
@@ -121,7 +119,7 @@ def duplicate_event(event_id):
 def edit_event(event_id):
     event = get_event(event_id)
     require(can_manage_events(current_user))
-    form = _event_form(_form_values(services.duplicate_data(event)) | {"title": event.title})
+    form = _event_form(_form_values(services.event_data(event)))
     if form.validate_on_submit():
         result = _save(form, event, {"event": event})
         if not isinstance(result, tuple):
@@ -198,18 +196,19 @@ def answer_for(event_id):
     form = OnBehalfForm()
     if not form.validate_on_submit():
         return _render_people(event, form, 400)
-    person = db.session.scalar(select(Person).where(Person.email == form.email.data.strip().lower()))
-    if person is None:
-        form.email.errors.append("No account has that address.")
-        return _render_people(event, form, 400)
     try:
-        outcome = seats.record_rsvp(current_user, event, person, form.response.data, form.guests.data or 0)
+        outcome = seats.answer_for(
+            current_user, event, form.email.data, form.response.data, form.guests.data or 0
+        )
         db.session.commit()
     except DomainError as error:
         status = show_domain_error(error, form)
         return _render_people(get_event(event_id), form, status)
     place = f" at position {outcome.position}" if outcome.position else ""
-    flash(f"{person.name}: {seats.ANSWERS[outcome.rsvp.response]}{place}. They have been told.", "success")
+    flash(
+        f"{outcome.rsvp.person.name}: {seats.ANSWERS[outcome.rsvp.response]}{place}. They have been told.",
+        "success",
+    )
     return redirect(url_for("events.event_people", event_id=event_id))
 
 

@@ -38,8 +38,8 @@ def remind_going_tomorrow(today: date) -> int:
         .order_by(Event.id, Rsvp.id)
     )
     written = 0
+    day = (today + timedelta(days=1)).isoformat()
     for event, rsvp in rows:
-        day = (today + timedelta(days=1)).isoformat()
         body = f"A reminder: you are going to {event.title} tomorrow.\n\nWhen: {when(event, tz_name)}"
         if event.location:
             body += f"\nWhere: {event.location}"

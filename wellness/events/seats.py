@@ -16,9 +16,10 @@ from ..dates import utcnow
 from ..errors import Conflict, NotAllowed, ValidationFailed
 from ..extensions import db
 from ..notifications.services import notify
+from ..people.models import Person
 from ..people.permissions import can_check_in, can_manage_events
 from .display import local_text, program_tz
-from .models import MAX_CAPACITY, Event, Rsvp
+from .models import MAX_CAPACITY, MAX_GUESTS, Event, Rsvp
 from .waitlist import Waiting, fits, positions, promotions
 
 ANSWERS = {"going": "going", "waitlisted": "going (waitlisted)", "maybe": "maybe", "not_going": "not going"}
@@ -64,7 +65,20 @@ def waitlist(event_id: int) -> list[Rsvp]:
 
 def waitlist_positions(event_id: int) -> dict[int, int]:
     """Each waitlisted RSVP id mapped to its position, 1..n with no gaps."""
-    return positions([Waiting(rsvp.id, rsvp.seats) for rsvp in waitlist(event_id)])
+    return positions_in([event_id])
+
+
+def positions_in(event_ids: list[int]) -> dict[int, int]:
+    """Waitlist positions of every waitlisted RSVP of the events, by RSVP id, in one query."""
+    rows = db.session.execute(
+        select(Rsvp.event_id, Rsvp.id, Rsvp.guests)
+        .where(Rsvp.event_id.in_(event_ids), Rsvp.response == "waitlisted")
+        .order_by(Rsvp.event_id, Rsvp.requested_at, Rsvp.id)
+    )
+    lines: dict[int, list[Waiting]] = {}
+    for event_id, rsvp_id, guests in rows:
+        lines.setdefault(event_id, []).append(Waiting(rsvp_id, 1 + guests))
+    return {rsvp_id: n for line in lines.values() for rsvp_id, n in positions(line).items()}
 
 
 @dataclass
@@ -176,8 +190,8 @@ def _check_answer(actor, event: Event, person, response: str, guests: int, now: 
         _check_window(event, now)
         if not is_for(person, event):
             raise NotAllowed("This event is not open to you, so you cannot RSVP.")
-    if guests < 0 or guests > 10:
-        raise ValidationFailed("Enter between 0 and 10 guests.", field="guests")
+    if not 0 <= guests <= MAX_GUESTS:
+        raise ValidationFailed(f"Enter between 0 and {MAX_GUESTS} guests.", field="guests")
     if guests and response != "not_going":
         if not event.allows_guests:
             raise ValidationFailed("This event does not take guests.", field="guests")
@@ -259,6 +273,17 @@ def record_rsvp(actor, event: Event, person, response: str, guests: int = 0, now
             _person_link(event),
         )
     return RsvpOutcome(rsvp, changed=True, position=_position(event, rsvp), promoted=promoted)
+
+
+def answer_for(actor, event: Event, email: str, response: str, guests: int = 0) -> RsvpOutcome:
+    """A coordinator answers for the person with this e-mail address (see record_rsvp).
+
+    Raises ValidationFailed when no account has the address, and whatever record_rsvp raises.
+    """
+    person = db.session.scalar(select(Person).where(Person.email == email.strip().lower()))
+    if person is None:
+        raise ValidationFailed("No account has that address.", field="email")
+    return record_rsvp(actor, event, person, response, guests)
 
 
 def _position(event: Event, rsvp: Rsvp) -> int | None:
@@ -358,9 +383,5 @@ def upcoming_for(person, limit: int = 8) -> list[MyEvent]:
         .order_by(Event.starts_at, Event.id)
         .limit(limit)
     ).all()
-    return [
-        MyEvent(
-            event, rsvp, waitlist_positions(event.id).get(rsvp.id) if rsvp.response == "waitlisted" else None
-        )
-        for event, rsvp in rows
-    ]
+    waiting = positions_in([event.id for event, rsvp in rows if rsvp.response == "waitlisted"])
+    return [MyEvent(event, rsvp, waiting.get(rsvp.id)) for event, rsvp in rows]

@@ -1,6 +1,6 @@
 """Creating, changing, publishing and cancelling events, and finding the ones a person may see."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
@@ -12,7 +12,7 @@ from ..errors import NotAllowed, ValidationFailed
 from ..extensions import db
 from ..notifications.services import notify
 from ..people.models import Person
-from ..people.permissions import can_edit_event, can_manage_events
+from ..people.permissions import can_edit_event, can_manage_events, is_organiser
 from ..people.programs import PROGRAMS
 from ..wording import people_count
 from .audience import in_audience
@@ -265,10 +265,10 @@ def cancel_event(actor, event: Event) -> int:
     )
 
 
-def duplicate_data(event: Event) -> EventData:
-    """The details of a copy of `event`: same times and audience, a title marked as a copy."""
+def event_data(event: Event) -> EventData:
+    """The event's details as they stand, in the shape a form gives them."""
     return EventData(
-        title=f"{event.title} (copy)"[:200],
+        title=event.title,
         kind_id=event.kind_id,
         starts_at=event.starts_at,
         ends_at=event.ends_at,
@@ -289,6 +289,11 @@ def duplicate_data(event: Event) -> EventData:
     )
 
 
+def duplicate_data(event: Event) -> EventData:
+    """The details of a copy of `event`: same times and audience, a title marked as a copy."""
+    return replace(event_data(event), title=f"{event.title} (copy)"[:200])
+
+
 # ---- Seeing events ---------------------------------------------------------------------------
 
 
@@ -303,7 +308,7 @@ def group_ids_of(person) -> set[int]:
 def can_see(person, event: Event) -> bool:
     """Drafts are seen only by those who may edit them and by organisers; other events by anyone signed in."""
     if event.status == "draft":
-        return can_edit_event(person, event) or any(o.id == person.id for o in event.organisers)
+        return can_edit_event(person, event) or is_organiser(person, event)
     return True
 
 
@@ -361,7 +366,7 @@ def find_events(viewer, filters: EventFilter) -> list[Event]:
     group_ids = group_ids_of(viewer)
     kept = []
     for event in events:
-        organiser = any(o.id == viewer.id for o in event.organisers)
+        organiser = is_organiser(viewer, event)
         if filters.mine and not (organiser or event.id in mine_ids):
             continue
         if not staff and not organiser and not is_for(viewer, event, group_ids):

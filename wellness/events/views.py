@@ -10,13 +10,13 @@ from flask_login import current_user, login_required
 from ..dates import program_today, utcnow
 from ..errors import DomainError
 from ..extensions import db
-from ..forms_support import show_domain_error
+from ..forms_support import ConfirmForm, show_domain_error
 from ..people.permissions import can_check_in, can_manage_events, is_organiser
 from . import bp, seats, services
 from .audience import describe
 from .display import program_tz, when
-from .forms import ConfirmForm, EventFilterForm, RsvpForm
-from .models import Event, Rsvp
+from .forms import EventFilterForm, RsvpForm
+from .models import Event
 
 
 def get_event(event_id: int) -> Event:
@@ -89,9 +89,7 @@ def show_event(event_id):
 
 
 def _render_event(event: Event, form: RsvpForm, status: int = 200):
-    mine = db.session.scalar(
-        db.select(Rsvp).where(Rsvp.event_id == event.id, Rsvp.person_id == current_user.id)
-    )
+    mine = services.answers_of(current_user, [event]).get(event.id)
     if mine is not None and form.response.data is None:
         form.response.data = "going" if mine.response == "waitlisted" else mine.response
         form.guests.data = mine.guests

@@ -5,10 +5,9 @@ from flask_login import current_user, login_required
 
 from ..errors import DomainError
 from ..extensions import db
-from ..forms_support import show_domain_error
+from ..forms_support import ConfirmForm, show_domain_error
 from ..people.permissions import can_view_outbox, require
 from . import bp, outbox, services
-from .forms import ActionForm
 from .mail import mail_enabled
 from .models import Notice
 
@@ -34,7 +33,7 @@ def get_own_notice(notice_id: int) -> Notice:
 
 
 def _check_form() -> None:
-    if not ActionForm().validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         abort(400)
 
 

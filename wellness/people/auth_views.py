@@ -7,10 +7,10 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ..errors import DomainError
 from ..extensions import client_address, db, limiter
-from ..forms_support import show_domain_error
+from ..forms_support import ConfirmForm, show_domain_error
 from ..notifications.mail import send_link_mail
 from . import auth, bp
-from .forms import ChangePasswordForm, ConfirmForm, LoginForm, ResetRequestForm, SetPasswordForm
+from .forms import ChangePasswordForm, LoginForm, ResetRequestForm, SetPasswordForm
 from .permissions import can_view_sign_in_log, require
 
 SAME_MESSAGE = "That email and password do not match an active account."

@@ -7,7 +7,6 @@ from wtforms import (
     HiddenField,
     PasswordField,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
 )
@@ -21,16 +20,10 @@ from wtforms.validators import (
     Optional,
     ValidationError,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..forms_support import Form, WholeNumberField
+from ..forms_support import Form, MultiCheckboxField, WholeNumberField
 from .programs import PROGRAM_CHOICES, ROLE_NAMES
 from .security import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class LoginForm(Form):
@@ -68,12 +61,6 @@ class ResetRequestForm(Form):
         "Email", validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)]
     )
     submit = SubmitField("Send reset link")
-
-
-class ConfirmForm(Form):
-    """An empty form for POST buttons: it carries only the CSRF token."""
-
-    submit = SubmitField("Confirm")
 
 
 class PersonForm(Form):

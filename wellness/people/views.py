@@ -8,10 +8,10 @@ from flask_login import current_user, login_required
 from ..dates import program_today
 from ..errors import DomainError
 from ..extensions import db
-from ..forms_support import show_domain_error
+from ..forms_support import ConfirmForm, show_domain_error
 from ..notifications.mail import link_url, mail_enabled, send_link_mail, send_link_mails
 from . import auth, bp, services
-from .forms import ConfirmForm, FieldForm, PeopleFilterForm, PersonForm
+from .forms import FieldForm, PeopleFilterForm, PersonForm
 from .models import Field, Person
 from .permissions import (
     can_edit_person,
