@@ -27,6 +27,7 @@ from wellness.dates import utcnow
 from wellness.events import groups, seats, services
 from wellness.events.models import EventKind
 from wellness.extensions import db
+from wellness.feeds.tokens import issue_feed_token
 from wellness.notifications.services import notify
 from wellness.people.models import Field, Person
 
@@ -128,6 +129,17 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("notifications.open_notice", "POST"): OWN_NOTICE,
     ("notifications.outbox", "GET"): ADMIN,
     ("notifications.retry_notice", "POST"): ADMIN,
+    # Feeds: public feeds need nobody; the personal feed is opened by its token alone (the
+    # resident's live token), whoever asks; managing one's own address needs only to be signed in.
+    ("feeds.list_calendars", "GET"): PUBLIC,
+    ("feeds.all_events_feed", "GET"): PUBLIC,
+    ("feeds.kind_feed", "GET"): PUBLIC,
+    ("feeds.program_feed", "GET"): PUBLIC,
+    ("feeds.personal_feed", "GET"): PUBLIC,
+    ("feeds.event_ics", "GET"): SIGNED_IN,
+    ("feeds.my_calendar", "GET"): SIGNED_IN,
+    ("feeds.issue_address", "POST"): SIGNED_IN,
+    ("feeds.revoke_address", "POST"): SIGNED_IN,
 }
 
 
@@ -142,6 +154,7 @@ class World:
     rsvp_id: int = 0  # the resident's "going" to the event
     group_id: int = 0  # with the resident as a member
     kind_id: int = 0
+    feed_token: str = ""  # the resident's calendar feed address
 
     @property
     def resident(self):
@@ -229,6 +242,9 @@ def url_for_route(app, endpoint: str, method: str, world: World) -> str:
         "group_id": world.group_id,
         "kind_id": world.kind_id,
         "secret": "not-a-real-link-secret",
+        "token": world.feed_token,
+        "slug": "social",
+        "key": "primary_care",
     }
     missing = rule.arguments - set(known)
     assert not missing, f"{endpoint} needs values for {missing}: add them to url_for_route"
@@ -279,7 +295,15 @@ def event_world(app, personas) -> dict:
         group = groups.save_group(coordinator, None, "Resident parents", "")
         groups.add_members(coordinator, group, resident.email)
         db.session.commit()
-        ids = {"event_id": event.id, "rsvp_id": rsvp.id, "group_id": group.id, "kind_id": kind_id}
+        token = issue_feed_token(resident, resident)
+        db.session.commit()
+        ids = {
+            "event_id": event.id,
+            "rsvp_id": rsvp.id,
+            "group_id": group.id,
+            "kind_id": kind_id,
+            "feed_token": token,
+        }
         db.session.remove()
     return ids
 

@@ -15,7 +15,8 @@ CSP = (
     "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'self'; "
     "object-src 'none'; frame-ancestors 'none'"
 )
-SECRET_PATHS = re.compile(r"(/(?:invitation|reset-password)/)[^\s?/\"]+")
+# Paths that carry a secret: invitation and reset links, and personal calendar feeds.
+SECRET_PATHS = re.compile(r"(/(?:invitation|reset-password|calendar)/)[^\s?/\"]+")
 
 
 def create_app(config_class=Config) -> Flask:
@@ -73,7 +74,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from . import calendar  # noqa: F401 - the spine's flush listener
     from .events import bp as events_bp
+    from .feeds import bp as feeds_bp
     from .home import bp as home_bp
     from .notifications import bp as notifications_bp
     from .people import bp as people_bp
@@ -82,6 +85,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(people_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(feeds_bp)
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -103,7 +107,7 @@ def register_security(app: Flask) -> None:
         if request.is_secure:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         if secret_in_path or request.endpoint == "people.invite_person":
-            response.headers["Cache-Control"] = "no-store"
+            response.headers.setdefault("Cache-Control", "no-store")  # feeds set their own
         return response
 
 
@@ -128,6 +132,7 @@ def register_template_globals(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from .demo.cli import demo_cli
+    from .feeds.cli import feeds_cli
     from .notifications.cli import notifications_cli
     from .people.cli import roster_cli, users_cli
 
@@ -135,6 +140,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(notifications_cli)
+    app.cli.add_command(feeds_cli)
 
 
 class RedactSecrets(logging.Filter):

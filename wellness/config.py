@@ -59,6 +59,13 @@ class Config:
     # Links in mail sent outside a request (`flask notifications send`), where no host is known.
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
 
+    # Calendar feeds cover FEED_PAST_DAYS before today to FEED_FUTURE_DAYS after. Item UIDs end in
+    # CALENDAR_UID_DOMAIN (default: the host of SERVER_NAME or BASE_URL); never change it once
+    # people subscribe, or their calendars see every item as new.
+    FEED_PAST_DAYS = _int("FEED_PAST_DAYS", 92)
+    FEED_FUTURE_DAYS = _int("FEED_FUTURE_DAYS", 400)
+    CALENDAR_UID_DOMAIN = os.environ.get("CALENDAR_UID_DOMAIN") or None
+
     # Session and remember-me cookies.
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import insert
 
+from ..calendar.versions import ALL_PEOPLE, touch
 from ..dates import local_date
 from ..events.audience import in_audience
 from ..events.groups import ensure_kinds
@@ -383,3 +384,5 @@ def seed_events(ctx: DemoContext) -> None:
     ]
     if rows:
         db.session.execute(insert(Rsvp.__table__), rows)  # Core executemany: no ORM bookkeeping
+        # ...and so no calendar versions either: mark every calendar changed.
+        touch(db.session, {ALL_PEOPLE})

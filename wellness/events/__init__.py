@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("events", __name__)
 
-from . import door_views, group_views, manage_views, reminders, views  # noqa: E402,F401
+from . import calendar_items, door_views, group_views, manage_views, reminders, views  # noqa: E402,F401

@@ -1,0 +1,105 @@
+"""Keeping calendar versions current: every flush that changes a watched row raises the versions it touches.
+
+Providers declare the models their items come from (registry.Watch). After each flush the
+changed objects of those models are handed to the watchers, and the versions of the scopes they
+name are raised in the same transaction, so a committed change and its new version appear
+together and a feed can never be served from a cache older than its items.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import chain
+
+from sqlalchemy import case, event, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from ..dates import utcnow
+from .models import CalendarVersion
+from .registry import EVERYONE, watches
+
+PUBLIC = "public"
+ALL_PEOPLE = "everyone"
+
+
+def person_scope(person_id: int) -> str:
+    return f"person:{person_id}"
+
+
+def touch(session: Session, scopes: Iterable[str], now: datetime | None = None) -> None:
+    """Raise the version of each scope (creating it at 1) and move its changed_at to now.
+
+    Scopes are written in sorted order so concurrent transactions take row locks in one order.
+    """
+    scopes = sorted(set(scopes))
+    if not scopes:
+        return
+    now = now or utcnow()
+    table = CalendarVersion.__table__
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = insert(table).values([{"scope": scope, "version": 1, "changed_at": now} for scope in scopes])
+    later = case(
+        (statement.excluded.changed_at > table.c.changed_at, statement.excluded.changed_at),
+        else_=table.c.changed_at,
+    )
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[table.c.scope], set_={"version": table.c.version + 1, "changed_at": later}
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """The versions of a set of scopes: `key` changes whenever any of them does."""
+
+    key: str
+    changed_at: datetime | None
+
+
+def stamp_of(session: Session, scopes: tuple[str, ...]) -> Stamp:
+    """Read the scopes' versions in one query; unknown scopes count as version 0."""
+    rows = dict(
+        (scope, (version, changed_at))
+        for scope, version, changed_at in session.execute(
+            select(CalendarVersion.scope, CalendarVersion.version, CalendarVersion.changed_at).where(
+                CalendarVersion.scope.in_(scopes)
+            )
+        )
+    )
+    key = ".".join(str(rows.get(scope, (0, None))[0]) for scope in scopes)
+    moments = [changed_at for _, changed_at in rows.values() if changed_at is not None]
+    return Stamp(key, max(moments) if moments else None)
+
+
+def _changed_objects(session: Session, watched) -> dict[type, list]:
+    changed: dict[type, list] = {}
+    for obj in chain(session.new, session.dirty, session.deleted):
+        model = type(obj)
+        if model not in watched:
+            continue
+        if obj in session.dirty and not session.is_modified(obj):
+            continue
+        changed.setdefault(model, []).append(obj)
+    return changed
+
+
+@event.listens_for(Session, "after_flush")
+def _raise_versions(session: Session, _context) -> None:
+    watched = watches()
+    changed = _changed_objects(session, watched)
+    if not changed:
+        return
+    scopes: set[str] = set()
+    with session.no_autoflush:
+        for model, objects in changed.items():
+            for watch in watched[model]:
+                people = watch.people(session, objects)
+                if people is EVERYONE:
+                    scopes.add(ALL_PEOPLE)
+                else:
+                    scopes.update(person_scope(person_id) for person_id in people)
+                if watch.public:
+                    scopes.add(PUBLIC)
+        touch(session, scopes)
