@@ -17,7 +17,6 @@ from sqlalchemy.engine import make_url
 from tests.serving import create_scratch_database
 from wellness.extensions import db
 
-
 CACHES = {"feed_cache"}  # rebuilt on demand: a GET may fill them without changing anything
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..audit import AuditEntry, record
+from ..calendar import CalendarItem, find_clashes
 from ..dates import local_date, utcnow
 from ..errors import NotAllowed, ValidationFailed
 from ..extensions import db
@@ -417,6 +418,18 @@ def events_by_day(events: list[Event], first: date, last: date, tz_name: str) ->
             days.setdefault(day, []).append(event)
             day += timedelta(days=1)
     return days
+
+
+def clashes_for(person, event: Event, now: datetime) -> list[CalendarItem]:
+    """What `person` is already committed to while the event runs, from every calendar provider.
+
+    Empty for drafts and cancelled events; the event itself never counts.
+    """
+    if not event.is_published:
+        return []
+    return find_clashes(
+        person.id, event.starts_at, event.ends_at, program_tz(), now, ignore=(f"event-{event.id}",)
+    )
 
 
 def rsvp_closed_reason(event: Event, now: datetime, tz_name: str) -> str | None:

@@ -105,6 +105,7 @@ def _render_event(event: Event, form: RsvpForm, status: int = 200):
         counts=seats.counts(event.id),
         is_for_me=services.is_for(current_user, event),
         rsvp_closed_reason=services.rsvp_closed_reason(event, utcnow(), program_tz()),
+        clashes=services.clashes_for(current_user, event, utcnow()),
         audience=describe(event),
         when=when(event, program_tz()),
         organiser=is_organiser(current_user, event),
