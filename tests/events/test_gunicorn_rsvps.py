@@ -28,6 +28,7 @@ from wellness.events.groups import ensure_kinds
 from wellness.events.models import EventKind
 from wellness.events.services import EventData, create_event, publish_event
 from wellness.extensions import db
+from wellness.feeds.tokens import issue_feed_token
 from wellness.people.models import Person
 from wellness.people.security import hash_password
 from wellness.people.services import ensure_roles
@@ -235,3 +236,49 @@ def test_fifty_people_answering_at_once_through_gunicorn_get_ten_seats_and_forty
     assert "database is locked" not in logs
     assert "Traceback" not in logs
     assert len(_workers_that_answered(server, f"/events/{event_id}/rsvp")) >= 2, "one worker took every post"
+
+
+def _feed_tokens(server: Server) -> dict[str, str]:
+    """A calendar feed address for every resident, by email."""
+    with server.app.app_context():
+        people = db.session.scalars(select(Person).where(Person.email.in_(server.emails)))
+        tokens = {person.email: issue_feed_token(person, person) for person in people}
+        db.session.commit()
+        db.session.remove()
+    return tokens
+
+
+def test_calendar_polls_during_a_rush_of_answers_all_succeed_and_then_show_each_answer(server, sessions):
+    # A poll that rebuilds a feed writes the cache from a GET; on SQLite that write once could meet
+    # another worker's commit and fail. Polls race fifty answers here, then each feed must be current.
+    event_id = new_published_event(server.app, server.coordinator_id)
+    tokens = _feed_tokens(server)
+    feed_of = {email: f"{server.base_url}/calendar/{token}.ics" for email, token in tokens.items()}
+    for url in feed_of.values():  # cache every feed before the rush, so the rush invalidates them
+        assert requests.get(url, timeout=30).status_code == 200
+    log_start = len(server.logs())
+    with ThreadPoolExecutor(WORKERS) as pool:
+        posts = list(pool.map(lambda browser: _prepared_rsvp(server, browser, event_id), sessions))
+    polls = [
+        partial(lambda url: (requests.get(url, timeout=120).status_code, ""), url) for url in feed_of.values()
+    ]
+
+    results = release_together(posts + polls)
+
+    assert sorted(status for status, _ in results[:PEOPLE]) == [302] * PEOPLE
+    assert [status for status, _ in results[PEOPLE:]] == [200] * PEOPLE, server.logs()[log_start:][-4000:]
+    logs = server.logs()[log_start:]
+    assert "Traceback" not in logs
+    state = seat_state(server.app, event_id)
+    with server.app.app_context():
+        email_of = {
+            person_id: email for person_id, email in db.session.execute(select(Person.id, Person.email))
+        }
+        db.session.remove()
+    expected = {email_of[person_id]: "Residency-wide baseball game" for person_id in state.going}
+    for (person_id, _), position in zip(state.waiting, state.positions, strict=True):
+        expected[email_of[person_id]] = f"Waitlist #{position}: Residency-wide baseball game"
+    for email, title in expected.items():
+        body = requests.get(feed_of[email], timeout=30).text
+        summaries = [line for line in body.replace("\r\n ", "").splitlines() if line.startswith("SUMMARY:")]
+        assert f"SUMMARY:{title}" in summaries, (email, summaries)

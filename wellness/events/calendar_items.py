@@ -15,7 +15,7 @@ from ..dates import local_date
 from ..extensions import db
 from .audience import describe
 from .display import program_tz
-from .models import Event, EventKind, Rsvp, event_organisers
+from .models import Event, EventKind, Group, Rsvp, event_organisers
 from .seats import positions_in
 
 ON_CALENDAR = ("going", "waitlisted", "maybe")
@@ -190,6 +190,8 @@ register(
             Watch(Event, _events_changed, public=True),
             # A kind's name is every one of its events' category.
             Watch(EventKind, lambda session, kinds: EVERYONE, public=True),
+            # A group's name appears in public descriptions of the events it is an audience of.
+            Watch(Group, lambda session, groups: set(), public=True),
         ),
     )
 )

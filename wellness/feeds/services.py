@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import OperationalError
 
 from ..calendar import PublicScope, Window, items_for, public_items
 from ..calendar.versions import ALL_PEOPLE, PUBLIC, person_scope, stamp_of
@@ -123,7 +124,13 @@ def answer_poll(key: str, scopes: tuple[str, ...], build, wants) -> FeedAnswer:
             return FeedAnswer(cached.etag, last_modified, body)
     body = build(feed_window(today))
     etag = etag_of(body)
-    _store(key, build_key, etag, body)
+    try:
+        with db.session.begin_nested():
+            _store(key, build_key, etag, body)
+    except OperationalError:
+        # SQLite refuses a read transaction's first write once another writer has committed since
+        # it began. The cache is only a cache: this body is still right, and the next poll stores it.
+        pass
     return FeedAnswer(etag, last_modified, body)
 
 
