@@ -137,8 +137,10 @@ def vtimezone(tz_name: str, first_year: int, last_year: int) -> tuple[str, ...]:
     ):
         block = "DAYLIGHT" if is_daylight else "STANDARD"
         lines += [f"BEGIN:{block}", f"DTSTART:{moments[0]:%Y%m%dT%H%M%S}"]
-        if len(moments) > 1:
-            lines.append("RDATE:" + ",".join(f"{moment:%Y%m%dT%H%M%S}" for moment in moments[1:]))
+        # Every onset is also an RDATE, the first included: RFC 5545 ignores the repeat, and clients
+        # that skip a block with neither RRULE nor RDATE (ical4j before 2026, the ical package) then
+        # still read it.
+        lines.append("RDATE:" + ",".join(f"{moment:%Y%m%dT%H%M%S}" for moment in moments))
         lines += [
             f"TZOFFSETFROM:{_offset(offset_from)}",
             f"TZOFFSETTO:{_offset(offset_to)}",
@@ -199,13 +201,15 @@ def render_event(item: CalendarItem, feed: FeedInfo, zone: ZoneInfo) -> list[str
     return lines
 
 
-def _years(feed: FeedInfo, items: list[CalendarItem]) -> tuple[int, int]:
+def _years(feed: FeedInfo, items: list[CalendarItem], zone: ZoneInfo) -> tuple[int, int]:
     first, last = feed.first_day, feed.last_day
     for item in items:
         if item.is_all_day:
             first, last = min(first, item.first_day), max(last, item.last_day + timedelta(days=1))
         else:
-            first, last = min(first, item.starts_at.date()), max(last, item.ends_at.date())
+            # Dates in the feed's zone, where DTSTART and DTEND are written, not in the item's own.
+            start, end = item.starts_at.astimezone(zone).date(), item.ends_at.astimezone(zone).date()
+            first, last = min(first, start), max(last, end)
     # Whole years keep the VTIMEZONE, and so the feed's bytes, the same from one day to the next.
     return first.year, last.year
 
@@ -227,7 +231,7 @@ def render_calendar(feed: FeedInfo, items: Iterable[CalendarItem]) -> bytes:
         f"REFRESH-INTERVAL;VALUE=DURATION:{feed.refresh}",
         f"X-PUBLISHED-TTL:{feed.refresh}",
     ]
-    lines += vtimezone(feed.tz_name, *_years(feed, items))
+    lines += vtimezone(feed.tz_name, *_years(feed, items, zone))
     for item in items:
         lines += render_event(item, feed, zone)
     lines.append("END:VCALENDAR")
