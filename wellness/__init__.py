@@ -1,7 +1,6 @@
 """The wellness application factory."""
 
 import logging
-import re
 from pathlib import Path
 
 from flask import Flask, request
@@ -9,14 +8,13 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import INSTANCE_DIR, Config, default_database_url, instance_secret_key
 from .extensions import bootstrap, csrf, db, limiter, login_manager, migrate
+from .redaction import SECRET_PATHS, RedactSecrets
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'self'; "
     "object-src 'none'; frame-ancestors 'none'"
 )
-# Paths that carry a secret: invitation and reset links, and personal calendar feeds.
-SECRET_PATHS = re.compile(r"(/(?:invitation|reset-password|calendar)/)[^\s?/\"]+")
 
 
 def create_app(config_class=Config) -> Flask:
@@ -143,22 +141,6 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(feeds_cli)
 
 
-class RedactSecrets(logging.Filter):
-    """Keeps link secrets out of access logs (the dev server and gunicorn log request paths)."""
-
-    @staticmethod
-    def _clean(value):
-        return SECRET_PATHS.sub(r"\1[redacted]", value) if isinstance(value, str) else value
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = self._clean(record.msg)
-        if isinstance(record.args, dict):  # gunicorn passes its access-log atoms as a mapping
-            record.args = {key: self._clean(value) for key, value in record.args.items()}
-        elif isinstance(record.args, tuple):
-            record.args = tuple(self._clean(value) for value in record.args)
-        return True
-
-
 def register_logging(app: Flask) -> None:
     for name in ("werkzeug", "gunicorn.access"):
         logger = logging.getLogger(name)
@@ -168,6 +150,7 @@ def register_logging(app: Flask) -> None:
     if not app.testing and not log.handlers:
         # Sign-in attempts and mail failures go to stderr, which gunicorn and systemd collect.
         handler = logging.StreamHandler()
+        handler.addFilter(RedactSecrets())  # covers every wellness.* logger, whatever it logs
         handler.setFormatter(logging.Formatter("[%(asctime)s] %(levelname)s %(name)s: %(message)s"))
         log.addHandler(handler)
         log.setLevel(logging.INFO)

@@ -4,6 +4,7 @@ from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from .extensions import db
+from .redaction import redact
 
 
 class DomainError(Exception):
@@ -63,7 +64,7 @@ def register_error_handlers(app: Flask) -> None:
 
     def handle_unexpected(error: Exception):
         db.session.rollback()
-        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        app.logger.exception("Unhandled error on %s %s", request.method, redact(request.path))
         return _render_error(500)
 
     app.register_error_handler(HTTPException, handle_http)

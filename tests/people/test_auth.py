@@ -197,7 +197,7 @@ def test_reset_request_says_the_same_for_unknown_email(client, make_person):
 def test_secret_paths_are_redacted_from_access_logs():
     import logging
 
-    from wellness import RedactSecrets
+    from wellness.redaction import RedactSecrets
 
     record = logging.LogRecord(
         "werkzeug", logging.INFO, "", 0, '"GET /invitation/abcDEF123 HTTP/1.1" 200', (), None

@@ -27,8 +27,12 @@ def in_audience(event, person, group_ids: set[int], on: date) -> bool:
     return not levels or person.pgy_on(on) in levels
 
 
-def describe(event) -> str:
-    """The audience in words, e.g. "Primary care residents, PGY-2" or "Everyone"."""
+def describe(event, with_groups: bool = True) -> str:
+    """The audience in words, e.g. "Primary care residents, PGY-2" or "Everyone".
+
+    Without groups (public feeds), group names give way to "members of invited groups": a group's
+    name can say something about its members.
+    """
     if event.is_for_everyone:
         return "Everyone"
     parts = []
@@ -37,5 +41,8 @@ def describe(event) -> str:
     if programs or levels:
         who = (" and ".join(programs) + " residents") if programs else "Residents"
         parts.append(f"{who}, {levels}" if levels else who)
-    parts.extend(group.name for group in event.groups)
+    if with_groups:
+        parts.extend(group.name for group in event.groups)
+    elif event.groups:
+        parts.append("members of invited groups" if parts else "Members of invited groups")
     return "; ".join(parts) or "Organisers only"

@@ -15,7 +15,7 @@ from ..dates import local_date
 from ..extensions import db
 from .audience import describe
 from .display import program_tz
-from .models import Event, EventKind, Group, Rsvp, event_organisers
+from .models import Event, EventKind, Rsvp, event_organisers
 from .seats import positions_in
 
 ON_CALENDAR = ("going", "waitlisted", "maybe")
@@ -102,11 +102,15 @@ def personal_items(person_id: int, window: Window) -> list[CalendarItem]:
                 updated_at=latest,
             )
         )
-    answered_ids = [event.id for event, _ in answered]
+    # Organisers who answered, even "not going", are on the calendar by their answer alone.
     organised = db.session.scalars(
         select(Event)
         .join(event_organisers, event_organisers.c.event_id == Event.id)
-        .where(event_organisers.c.person_id == person_id, Event.id.not_in(answered_ids), _shown(window))
+        .where(
+            event_organisers.c.person_id == person_id,
+            Event.id.not_in(select(Rsvp.event_id).where(Rsvp.person_id == person_id)),
+            _shown(window),
+        )
     )
     for event in organised:
         items.append(
@@ -129,7 +133,7 @@ def event_item(event: Event, tz_name: str) -> CalendarItem:
         tz_name,
         title=event.title,
         status="confirmed",
-        note=f"For: {describe(event)}",
+        note=f"For: {describe(event, with_groups=False)}",
         updated_at=event.updated_at,
     )
 
@@ -190,8 +194,6 @@ register(
             Watch(Event, _events_changed, public=True),
             # A kind's name is every one of its events' category.
             Watch(EventKind, lambda session, kinds: EVERYONE, public=True),
-            # A group's name appears in public descriptions of the events it is an audience of.
-            Watch(Group, lambda session, groups: set(), public=True),
         ),
     )
 )

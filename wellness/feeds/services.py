@@ -1,11 +1,11 @@
 """Building feeds from the calendar spine and answering polls cheaply.
 
-A feed's body depends only on the calendar versions of its scopes and on the day (the window
-slides and cancelled items expire at midnight). Together they make the feed's build key. A poll
-reads the versions (one query) and the cached build key and ETag (one more); when the key still
-matches, the cached body or a 304 is the answer and nothing is built. Versions are read before
-any item, so a body can be older than its key claims only by being rebuilt on the next poll,
-never served stale.
+A feed's body depends only on the calendar versions of its scopes, on the day (the window
+slides and cancelled items expire at midnight) and on the feed settings. Together they make the
+feed's build key. A poll reads the versions (one query) and the cached build key and ETag (one
+more); when the key still matches, the cached body or a 304 is the answer and nothing is built.
+Versions are read before any item, so a body can be older than its key claims only by being
+rebuilt on the next poll, never served stale.
 """
 
 import hashlib
@@ -27,6 +27,8 @@ from ..people.models import Person
 from ..people.programs import PROGRAMS
 from .ical import FeedInfo, render_calendar
 from .models import FeedCache
+
+FEED_FORMAT = 1  # raise when the renderer's output changes, so cached bodies are rebuilt
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,25 @@ def feed_info(name: str, description: str, window: Window) -> FeedInfo:
     )
 
 
+def _settings_key() -> str:
+    """A short digest of the settings a body is built from, so changing one rebuilds every feed.
+
+    Without it a cached body would outlive a change of UID domain, base URL, program name, time
+    zone or window until the next change to its items or the next day.
+    """
+    config = current_app.config
+    settings = (
+        FEED_FORMAT,
+        uid_domain(),
+        config["BASE_URL"],
+        config["WELLNESS_PROGRAM_NAME"],
+        _tz(),
+        config["FEED_PAST_DAYS"],
+        config["FEED_FUTURE_DAYS"],
+    )
+    return hashlib.sha256(repr(settings).encode()).hexdigest()[:12]
+
+
 def etag_of(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()[:40]
 
@@ -109,7 +130,7 @@ def answer_poll(key: str, scopes: tuple[str, ...], build, wants) -> FeedAnswer:
     """
     today = program_today(_tz())
     stamp = stamp_of(db.session, scopes)
-    build_key = f"{stamp.key}@{today.isoformat()}"
+    build_key = f"{stamp.key}@{today.isoformat()}#{_settings_key()}"
     last_modified = max(filter(None, (stamp.changed_at, _midnight(today))))
     cached = db.session.execute(
         select(FeedCache.build_key, FeedCache.etag).where(FeedCache.key == key)
@@ -131,7 +152,9 @@ def answer_poll(key: str, scopes: tuple[str, ...], build, wants) -> FeedAnswer:
         # SQLite refuses a read transaction's first write once another writer has committed since
         # it began. The cache is only a cache: this body is still right, and the next poll stores it.
         pass
-    return FeedAnswer(etag, last_modified, body)
+    # A new version need not change this feed (another person's answer, a new day): the client
+    # that already holds the rebuilt body gets a 304 all the same.
+    return FeedAnswer(etag, last_modified, None if wants(etag) else body)
 
 
 def personal_feed(person_id: int, wants) -> FeedAnswer:
