@@ -48,6 +48,7 @@ endif
 bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/roster_import.py
 	$(BIN)/python bench/rsvp_load.py
+	$(BIN)/python bench/feeds.py
 
 clean:
 	rm -rf $(VENV) tests/artifacts .pytest_cache .ruff_cache

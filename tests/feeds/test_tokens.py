@@ -139,10 +139,11 @@ def test_only_the_person_or_an_admin_issues_their_address(app, make_person, resi
 
 def test_rotating_ends_the_old_address_at_once(client, login_as, resident, poll):
     login_as(resident)
-    old, _ = make_address(client)
+    old, first = make_address(client)
+    assert "earlier address" not in first.get_data(as_text=True)  # there was none
     assert poll(path_of(old)).status_code == 200
     new, response = make_address(client)
-    assert "Any earlier address has stopped working" in response.get_data(as_text=True)
+    assert "Your earlier address has stopped working" in response.get_data(as_text=True)
     assert poll(path_of(old)).status_code == 404
     assert poll(path_of(new)).status_code == 200
 

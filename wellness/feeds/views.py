@@ -127,14 +127,14 @@ def issue_address():
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
+    replaced = tokens.feed_of(current_user) is not None
     token = tokens.issue_feed_token(current_user, current_user)
     db.session.commit()
     address = url_for("feeds.personal_feed", token=token, _external=True)
-    response = make_response(
-        render_template(
-            "feeds/mine.html", feed=tokens.feed_of(current_user), confirm_form=form, address=address
-        )
+    page = render_template(
+        "feeds/mine.html", feed=True, confirm_form=form, address=address, replaced=replaced
     )
+    response = make_response(page)
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
