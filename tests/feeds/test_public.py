@@ -48,7 +48,7 @@ def test_calendars_page_links_every_public_feed_by_webcal_and_https(app, client,
     assert "/calendars/kind/journal-club.ics" in paths
     assert len(paths) == 1 + 9 + len(PROGRAMS)
     for path in paths:
-        assert f'href="http://localhost{path}"' in page, path
+        assert f'value="http://localhost{path}"' in page, path  # the address Copy puts on the clipboard
         assert f'href="webcal://localhost{path}"' in page, path
         head = poll(path, method="HEAD")
         assert head.status_code == 200, path

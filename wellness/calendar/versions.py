@@ -58,19 +58,21 @@ class Stamp:
     changed_at: datetime | None
 
 
+def stamp_from(versions: dict[str, tuple[int, datetime]], scopes: tuple[str, ...]) -> Stamp:
+    """The stamp of `scopes` given their (version, changed_at) rows; unknown scopes count as 0."""
+    key = ".".join(str(versions.get(scope, (0, None))[0]) for scope in scopes)
+    moments = [versions[scope][1] for scope in scopes if scope in versions]
+    return Stamp(key, max(moments) if moments else None)
+
+
 def stamp_of(session: Session, scopes: tuple[str, ...]) -> Stamp:
-    """Read the scopes' versions in one query; unknown scopes count as version 0."""
-    rows = dict(
-        (scope, (version, changed_at))
-        for scope, version, changed_at in session.execute(
-            select(CalendarVersion.scope, CalendarVersion.version, CalendarVersion.changed_at).where(
-                CalendarVersion.scope.in_(scopes)
-            )
+    """Read the scopes' versions in one query."""
+    rows = session.execute(
+        select(CalendarVersion.scope, CalendarVersion.version, CalendarVersion.changed_at).where(
+            CalendarVersion.scope.in_(scopes)
         )
     )
-    key = ".".join(str(rows.get(scope, (0, None))[0]) for scope in scopes)
-    moments = [changed_at for _, changed_at in rows.values() if changed_at is not None]
-    return Stamp(key, max(moments) if moments else None)
+    return stamp_from({scope: (version, changed_at) for scope, version, changed_at in rows}, scopes)
 
 
 def _changed_objects(session: Session, watched) -> dict[type, list]:

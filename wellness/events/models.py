@@ -169,6 +169,10 @@ class Event(db.Model):
         return [int(level) for level in self.audience_levels.split(",") if level]
 
     @property
+    def kind_name(self) -> str:
+        return self.kind.name
+
+    @property
     def is_published(self) -> bool:
         return self.status == "published"
 

@@ -56,21 +56,18 @@ def fold(line: str) -> str:
     """Fold a content line at 75 octets with CRLF + space, never inside a UTF-8 character."""
     if len(line) <= LIMIT and line.isascii():
         return line
-    if line.isascii():
-        parts = [line[:LIMIT]] + [line[i : i + LIMIT - 1] for i in range(LIMIT, len(line), LIMIT - 1)]
-        return "\r\n ".join(parts)
-    if len(line.encode()) <= LIMIT:
+    data = line.encode()
+    if len(data) <= LIMIT:
         return line
-    parts, current, size, limit = [], [], 0, LIMIT
-    for char in line:
-        width = 1 if char < "\x80" else len(char.encode())
-        if size + width > limit:
-            parts.append("".join(current))
-            current, size, limit = [], 0, LIMIT - 1  # continuation lines start with a space
-        current.append(char)
-        size += width
-    parts.append("".join(current))
-    return "\r\n ".join(parts)
+    parts, start, limit = [], 0, LIMIT
+    while len(data) - start > limit:
+        cut = start + limit
+        while data[cut] & 0xC0 == 0x80:  # a UTF-8 continuation byte: cut before its character
+            cut -= 1
+        parts.append(data[start:cut])
+        start, limit = cut, LIMIT - 1  # continuation lines start with a space
+    parts.append(data[start:])
+    return b"\r\n ".join(parts).decode()
 
 
 def _utc(moment: datetime) -> str:

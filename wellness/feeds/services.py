@@ -15,18 +15,21 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import String, and_, cast, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 
 from ..calendar import PublicScope, Window, items_for, public_items
-from ..calendar.versions import ALL_PEOPLE, PUBLIC, person_scope, stamp_of
+from ..calendar.models import CalendarVersion
+from ..calendar.versions import ALL_PEOPLE, PUBLIC, Stamp, person_scope, stamp_from, stamp_of
 from ..dates import program_today, utcnow
 from ..extensions import db
 from ..people.models import Person
 from ..people.programs import PROGRAMS
 from .ical import FeedInfo, render_calendar
-from .models import FeedCache
+from .models import CalendarFeed, FeedCache
+from .recent import RECENT
+from .tokens import hash_token
 
 FEED_FORMAT = 1  # raise when the renderer's output changes, so cached bodies are rebuilt
 
@@ -120,8 +123,25 @@ def _store(key: str, build_key: str, etag: str, body: bytes) -> None:
     )
 
 
-def answer_poll(key: str, scopes: tuple[str, ...], build, wants) -> FeedAnswer:
-    """Answer a poll of feed `key` whose items live in `scopes`.
+@dataclass(frozen=True)
+class Probe:
+    """What a poll reads before deciding anything: the scopes' versions and the cached build, if any."""
+
+    stamp: Stamp
+    cached_build_key: str | None
+    cached_etag: str | None
+
+
+def probe(key: str, scopes: tuple[str, ...]) -> Probe:
+    """Read the versions and the cache row of feed `key` (two queries)."""
+    cached = db.session.execute(
+        select(FeedCache.build_key, FeedCache.etag).where(FeedCache.key == key)
+    ).first()
+    return Probe(stamp_of(db.session, scopes), *(cached or (None, None)))
+
+
+def answer_poll(key: str, found: Probe, build, wants) -> FeedAnswer:
+    """Answer a poll of feed `key`, given what `probe` (or personal_probe) found.
 
     `build(window)` makes the body; `wants(etag)` says whether the client already holds that
     version (If-None-Match), in which case the body is not read. Last-Modified is the latest
@@ -129,20 +149,18 @@ def answer_poll(key: str, scopes: tuple[str, ...], build, wants) -> FeedAnswer:
     A rebuilt body is written to the cache in the request's transaction; the caller commits.
     """
     today = program_today(_tz())
-    stamp = stamp_of(db.session, scopes)
-    build_key = f"{stamp.key}@{today.isoformat()}#{_settings_key()}"
-    last_modified = max(filter(None, (stamp.changed_at, _midnight(today))))
-    cached = db.session.execute(
-        select(FeedCache.build_key, FeedCache.etag).where(FeedCache.key == key)
-    ).first()
-    if cached is not None and cached.build_key == build_key:
-        if wants(cached.etag):
-            return FeedAnswer(cached.etag, last_modified, None)
-        body = db.session.scalar(
-            select(FeedCache.body).where(FeedCache.key == key, FeedCache.build_key == build_key)
+    build_key = f"{found.stamp.key}@{today.isoformat()}#{_settings_key()}"
+    last_modified = max(filter(None, (found.stamp.changed_at, _midnight(today))))
+    if found.cached_build_key == build_key:
+        etag = found.cached_etag
+        if wants(etag):
+            return FeedAnswer(etag, last_modified, None)
+        body = RECENT.get(etag) or db.session.scalar(
+            select(FeedCache.body).where(FeedCache.key == key, FeedCache.etag == etag)
         )
         if body is not None:
-            return FeedAnswer(cached.etag, last_modified, body)
+            RECENT.put(etag, body)
+            return FeedAnswer(etag, last_modified, body)
     body = build(feed_window(today))
     etag = etag_of(body)
     try:
@@ -152,13 +170,44 @@ def answer_poll(key: str, scopes: tuple[str, ...], build, wants) -> FeedAnswer:
         # SQLite refuses a read transaction's first write once another writer has committed since
         # it began. The cache is only a cache: this body is still right, and the next poll stores it.
         pass
+    RECENT.put(etag, body)
     # A new version need not change this feed (another person's answer, a new day): the client
     # that already holds the rebuilt body gets a 304 all the same.
     return FeedAnswer(etag, last_modified, None if wants(etag) else body)
 
 
-def personal_feed(person_id: int, wants) -> FeedAnswer:
-    """Answer a poll of a person's own feed (the caller has checked the token)."""
+def personal_probe(token: str) -> tuple[int, Probe] | None:
+    """The owner of a feed address and what a poll of their feed needs, in one query.
+
+    None for an unknown, replaced or revoked address and for a deactivated person. This is the
+    query every poll of every subscribed calendar makes, so it joins the address's owner to what
+    `probe` would read separately.
+    """
+    scope = literal("person:") + cast(CalendarFeed.person_id, String)
+    rows = db.session.execute(
+        select(
+            CalendarFeed.person_id,
+            CalendarVersion.scope,
+            CalendarVersion.version,
+            CalendarVersion.changed_at,
+            FeedCache.build_key,
+            FeedCache.etag,
+        )
+        .join(Person, and_(Person.id == CalendarFeed.person_id, Person.is_active.is_(True)))
+        .outerjoin(CalendarVersion, CalendarVersion.scope.in_([scope, literal(ALL_PEOPLE)]))
+        .outerjoin(FeedCache, FeedCache.key == scope)
+        .where(CalendarFeed.token_hash == hash_token(token))
+    ).all()
+    if not rows:
+        return None
+    person_id = rows[0].person_id
+    versions = {row.scope: (row.version, row.changed_at) for row in rows if row.scope}
+    stamp = stamp_from(versions, (person_scope(person_id), ALL_PEOPLE))
+    return person_id, Probe(stamp, rows[0].build_key, rows[0].etag)
+
+
+def personal_feed(person_id: int, found: Probe, wants) -> FeedAnswer:
+    """Answer a poll of a person's own feed, from personal_probe's findings."""
 
     def build(window: Window) -> bytes:
         person = db.session.get(Person, person_id)
@@ -169,7 +218,7 @@ def personal_feed(person_id: int, wants) -> FeedAnswer:
         )
         return render_calendar(info, items_for(person_id, window))
 
-    return answer_poll(person_scope(person_id), (person_scope(person_id), ALL_PEOPLE), build, wants)
+    return answer_poll(person_scope(person_id), found, build, wants)
 
 
 @dataclass(frozen=True)
@@ -198,4 +247,5 @@ def public_feed(feed: PublicFeed, wants) -> FeedAnswer:
         info = feed_info(f"Wellness: {feed.name}", f"{feed.name} from {program} wellness.", window)
         return render_calendar(info, public_items(feed.scope, window))
 
-    return answer_poll(f"public:{feed.key}", (PUBLIC, ALL_PEOPLE), build, wants)
+    key = f"public:{feed.key}"
+    return answer_poll(key, probe(key, (PUBLIC, ALL_PEOPLE)), build, wants)

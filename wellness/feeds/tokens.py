@@ -7,8 +7,6 @@ made; a lost address is replaced by making a new one, which ends the old one at 
 import hashlib
 import secrets
 
-from sqlalchemy import select
-
 from ..audit import record
 from ..dates import utcnow
 from ..errors import NotAllowed, ValidationFailed
@@ -69,14 +67,3 @@ def revoke_feed_token(actor, person: Person) -> bool:
     db.session.flush()
     record(actor, "feed.revoked", "person", person.id)
     return True
-
-
-def owner_of(token: str) -> int | None:
-    """The id of the active person whose feed the token opens, or None (unknown, replaced, revoked)."""
-    if not token or len(token) > 100:
-        return None
-    return db.session.scalar(
-        select(CalendarFeed.person_id)
-        .join(Person, Person.id == CalendarFeed.person_id)
-        .where(CalendarFeed.token_hash == hash_token(token), Person.is_active.is_(True))
-    )

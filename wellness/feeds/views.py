@@ -38,10 +38,10 @@ def _client_holds(etag: str) -> bool:
 @bp.route("/calendar/<token>.ics")
 def personal_feed(token):
     """The feed behind a secret address. Unknown, replaced and revoked addresses are the same 404."""
-    person_id = tokens.owner_of(token)
-    if person_id is None:
+    found = services.personal_probe(token)
+    if found is None:
         abort(404)
-    return _feed_response(services.personal_feed(person_id, _client_holds), "private, no-cache")
+    return _feed_response(services.personal_feed(*found, _client_holds), "private, no-cache")
 
 
 def _public(key: str):
