@@ -49,7 +49,7 @@ import requests  # noqa: E402
 from sqlalchemy import select, text, update  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from tests.serving import create_scratch_database, start_gunicorn  # noqa: E402
+from tests.serving import scratch_database_or_none, start_gunicorn  # noqa: E402
 from wellness import create_app  # noqa: E402
 from wellness.calendar import items_for  # noqa: E402
 from wellness.calendar.items import CalendarItem  # noqa: E402
@@ -72,16 +72,6 @@ TARGET_COLD = 3.0  # times the icalendar baseline's builds per second
 
 
 # ---- The database and the server ---------------------------------------------------------------
-
-
-def create_database(base_url: str) -> tuple[str, Callable[[], None]] | None:
-    """Create a database of the benchmark's own; returns (url, drop), or None when the server is not there."""
-    try:
-        return create_scratch_database(base_url, "wellness_bench")
-    except Exception as error:
-        where = make_url(base_url).render_as_string(hide_password=True)
-        print(f"Feed benchmark skipped: PostgreSQL at {where} is not reachable ({error})")
-        return None
 
 
 @dataclass
@@ -651,7 +641,7 @@ def main() -> int:
         parser.error("--database-url must name a PostgreSQL server")
 
     started = time.perf_counter()
-    created = create_database(options.database_url)
+    created = scratch_database_or_none(options.database_url, "Feed benchmark")
     if created is None:
         return 0
     database_url, drop = created

@@ -26,7 +26,6 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -39,7 +38,7 @@ import requests  # noqa: E402
 from sqlalchemy import select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from tests.serving import CSRF, create_scratch_database, start_gunicorn  # noqa: E402
+from tests.serving import CSRF, scratch_database_or_none, start_gunicorn  # noqa: E402
 from wellness import create_app  # noqa: E402
 from wellness.config import TestConfig  # noqa: E402
 from wellness.dates import program_today, utcnow  # noqa: E402
@@ -56,16 +55,6 @@ ONE_EVENT_CAPACITY = 10
 
 
 # ---- The database and the server ---------------------------------------------------------------
-
-
-def create_database(base_url: str) -> tuple[str, Callable[[], None]] | None:
-    """Create a database of the benchmark's own; returns (url, drop), or None when the server is not there."""
-    try:
-        return create_scratch_database(base_url, "wellness_bench")
-    except Exception as error:
-        where = make_url(base_url).render_as_string(hide_password=True)
-        print(f"RSVP load skipped: PostgreSQL at {where} is not reachable ({error})")
-        return None
 
 
 @dataclass
@@ -328,7 +317,7 @@ def main() -> int:
     if make_url(options.database_url).get_backend_name() != "postgresql":
         parser.error("--database-url must name a PostgreSQL server")
 
-    created = create_database(options.database_url)
+    created = scratch_database_or_none(options.database_url, "RSVP load")
     if created is None:
         return 0
     database_url, drop = created

@@ -44,6 +44,16 @@ def create_scratch_database(base_url: str, prefix: str) -> tuple[str, Callable[[
     return url.set(database=name).render_as_string(hide_password=False), drop
 
 
+def scratch_database_or_none(base_url: str, what: str) -> tuple[str, Callable[[], None]] | None:
+    """A benchmark's own database, as (url, drop); None, with a message, when the server is not there."""
+    try:
+        return create_scratch_database(base_url, "wellness_bench")
+    except Exception as error:
+        where = make_url(base_url).render_as_string(hide_password=True)
+        print(f"{what} skipped: PostgreSQL at {where} is not reachable ({error})")
+        return None
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -2,10 +2,10 @@
 
 A feed's body depends only on the calendar versions of its scopes, on the day (the window
 slides and cancelled items expire at midnight) and on the feed settings. Together they make the
-feed's build key. A poll reads the versions (one query) and the cached build key and ETag (one
-more); when the key still matches, the cached body or a 304 is the answer and nothing is built.
-Versions are read before any item, so a body can be older than its key claims only by being
-rebuilt on the next poll, never served stale.
+feed's build key. A poll reads the versions and the cached build key and ETag (one query for a
+personal feed, address owner included; two for a public one); when the key still matches, a 304
+or the cached body is the answer and nothing is built. Versions are read before any item, so a
+body can be older than its key claims only by being rebuilt on the next poll, never served stale.
 """
 
 import hashlib
