@@ -8,6 +8,7 @@ import hashlib
 import secrets
 
 from ..audit import record
+from ..calendar.versions import person_scope
 from ..dates import utcnow
 from ..errors import NotAllowed, ValidationFailed
 from ..extensions import db
@@ -61,7 +62,7 @@ def revoke_feed_token(actor, person: Person) -> bool:
     if feed is None:
         return False
     db.session.delete(feed)
-    cached = db.session.get(FeedCache, f"person:{person.id}")
+    cached = db.session.get(FeedCache, person_scope(person.id))
     if cached is not None:
         db.session.delete(cached)
     db.session.flush()

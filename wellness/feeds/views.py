@@ -18,7 +18,7 @@ ICS = "text/calendar; charset=utf-8"
 
 def _feed_response(answer: services.FeedAnswer, cache_control: str):
     """A 200 with the body, or a 304 when the client already holds this version."""
-    response = make_response(answer.body if answer.body is not None else b"", 200 if answer.body else 304)
+    response = make_response(answer.body or b"", 304 if answer.body is None else 200)
     response.content_type = ICS
     response.set_etag(answer.etag)
     response.last_modified = answer.last_modified
