@@ -5,6 +5,7 @@ PostgreSQL a SELECT ... FOR UPDATE on the event row, on SQLite a BEGIN IMMEDIATE
 simultaneous answers through many workers queue on the lock, and the capacity is never exceeded.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -21,6 +22,19 @@ from ..people.permissions import can_check_in, can_manage_events
 from .display import local_text, program_tz
 from .models import MAX_CAPACITY, MAX_GUESTS, Event, Rsvp
 from .waitlist import Waiting, fits, positions, promotions
+
+# hook(actor, event, person, now), run in the same transaction, under the event's lock, when
+# someone who was going to an event stops going. Domains built on events (retreat sessions) free
+# the places that hung on it.
+LEAVING_HOOKS: list[Callable] = []
+
+
+def on_leaving(hook: Callable) -> Callable:
+    """Register a hook to run when someone stops going to an event (see LEAVING_HOOKS)."""
+    if hook not in LEAVING_HOOKS:
+        LEAVING_HOOKS.append(hook)
+    return hook
+
 
 ANSWERS = {"going": "going", "waitlisted": "going (waitlisted)", "maybe": "maybe", "not_going": "not going"}
 
@@ -261,6 +275,9 @@ def record_rsvp(actor, event: Event, person, response: str, guests: int = 0, now
     db.session.flush()
     action = "rsvp.on_behalf" if on_behalf else "rsvp.changed"
     record(actor, action, "event", event.id, before, _state(rsvp))  # before the promotions it causes
+    if old_response == "going" and rsvp.response != "going":
+        for hook in LEAVING_HOOKS:
+            hook(actor, event, person, now)
     promoted = promote_waitlisted(actor, event, now)
     if on_behalf:
         notify(

@@ -1,0 +1,1 @@
+"""Retreats: agendas of sessions with facilitators, seat limits and eligibility, and session sign-ups."""
