@@ -15,7 +15,7 @@ has one) and, when its POST needs a form to succeed, an entry in BODIES.
 
 import io
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import time, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -23,13 +23,15 @@ from sqlalchemy import select
 
 from tests.conftest import PASSWORD, PERSONAS
 from tests.support import database_state
-from wellness.dates import utcnow
+from wellness.dates import as_local, local_to_utc, program_today
 from wellness.events import groups, seats, services
 from wellness.events.models import EventKind
 from wellness.extensions import db
 from wellness.feeds.tokens import issue_feed_token
 from wellness.notifications.services import notify
 from wellness.people.models import Field, Person
+from wellness.retreats import services as retreats
+from wellness.retreats.signups import sign_up
 
 IGNORED_ENDPOINTS = {"static", "bootstrap.static"}
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
@@ -140,6 +142,21 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("feeds.my_calendar", "GET"): SIGNED_IN,
     ("feeds.issue_address", "POST"): SIGNED_IN,
     ("feeds.revoke_address", "POST"): SIGNED_IN,
+    # Retreats: the event is a retreat; its one session is led by the faculty persona, and the
+    # resident (going to the retreat) has a place. Others are not going, so signing up is refused.
+    ("retreats.agenda", "GET"): SIGNED_IN,
+    ("retreats.printable_agenda", "GET"): SIGNED_IN,
+    ("retreats.sign_up", "POST"): outcomes(resident="ok", **dict.fromkeys(PERSONAS[2:], "bad")),
+    ("retreats.leave", "POST"): SIGNED_IN,
+    ("retreats.roster", "GET"): outcomes(faculty="ok", coordinator="ok", admin="ok"),
+    ("retreats.add_session", "GET"): STAFF,
+    ("retreats.add_session", "POST"): STAFF,
+    ("retreats.edit_session", "GET"): STAFF,
+    ("retreats.edit_session", "POST"): STAFF,
+    ("retreats.remove_session", "POST"): STAFF,
+    ("retreats.copy_agenda", "GET"): STAFF,
+    # No earlier retreat has an agenda, so there is nothing to choose: refused as bad input.
+    ("retreats.copy_agenda", "POST"): outcomes(coordinator="bad", admin="bad"),
 }
 
 
@@ -155,6 +172,8 @@ class World:
     group_id: int = 0  # with the resident as a member
     kind_id: int = 0
     feed_token: str = ""  # the resident's calendar feed address
+    session_id: int = 0  # a session of the retreat, led by the faculty persona, the resident in it
+    session_form: dict | None = None  # a valid session form for the retreat
 
     @property
     def resident(self):
@@ -205,6 +224,8 @@ BODIES = {
     ("events.add_members", "POST"): lambda w: {"emails": w.people["other_resident"].email},
     ("events.list_kinds", "POST"): lambda w: {"name": "Journal club", "colour": "red"},
     ("events.edit_kind", "POST"): lambda w: {f"k{w.kind_id}-name": "Parties", f"k{w.kind_id}-colour": "red"},
+    ("retreats.add_session", "POST"): lambda w: w.session_form,
+    ("retreats.edit_session", "POST"): lambda w: w.session_form,
 }
 
 
@@ -245,6 +266,7 @@ def url_for_route(app, endpoint: str, method: str, world: World) -> str:
         "token": world.feed_token,
         "slug": "social",
         "key": "primary_care",
+        "session_id": world.session_id,
     }
     missing = rule.arguments - set(known)
     assert not missing, f"{endpoint} needs values for {missing}: add them to url_for_route"
@@ -281,8 +303,11 @@ def event_world(app, personas) -> dict:
     with app.app_context():
         coordinator = db.session.get(Person, personas["coordinator"].id)
         resident = db.session.get(Person, personas["resident"].id)
-        kind_id = db.session.scalar(select(EventKind.id).where(EventKind.slug == "social"))
-        starts = utcnow() + timedelta(days=7)
+        kind_id = db.session.scalar(select(EventKind.id).where(EventKind.slug == "retreat"))
+        # 10 AM a week from today: whole minutes, so the session form's times fall inside it.
+        starts = local_to_utc(
+            program_today("America/New_York") + timedelta(days=7), time(10), "America/New_York"
+        )
         details = services.EventData(
             title="Team dinner", kind_id=kind_id, starts_at=starts, ends_at=starts + timedelta(hours=3)
         )
@@ -297,12 +322,40 @@ def event_world(app, personas) -> dict:
         db.session.commit()
         token = issue_feed_token(resident, resident)
         db.session.commit()
+        faculty = db.session.get(Person, personas["faculty"].id)
+        session = retreats.add_session(
+            coordinator,
+            event,
+            retreats.SessionData(
+                title="Nexplanon placement",
+                format="skills",
+                starts_at=starts,
+                ends_at=starts + timedelta(hours=1),
+                capacity=4,
+                faculty_emails=(faculty.email,),
+            ),
+        )
+        db.session.commit()
+        sign_up(resident, session, resident)
+        db.session.commit()
+        local_start = as_local(starts, "America/New_York")
+        session_form = {
+            "title": "IUD placement",
+            "format": "skills",
+            "day": local_start.date().isoformat(),
+            "start_time": local_start.strftime("%H:%M"),
+            "end_time": (local_start + timedelta(hours=1)).strftime("%H:%M"),
+            "capacity": "4",
+            "has_waitlist": "y",
+        }
         ids = {
             "event_id": event.id,
             "rsvp_id": rsvp.id,
             "group_id": group.id,
             "kind_id": kind_id,
             "feed_token": token,
+            "session_id": session.id,
+            "session_form": session_form,
         }
         db.session.remove()
     return ids

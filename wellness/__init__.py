@@ -72,18 +72,20 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import calendar, retreats  # noqa: F401 - the spine's flush listener; retreat sessions
+    from . import calendar  # noqa: F401 - the spine's flush listener
     from .events import bp as events_bp
     from .feeds import bp as feeds_bp
     from .home import bp as home_bp
     from .notifications import bp as notifications_bp
     from .people import bp as people_bp
+    from .retreats import bp as retreats_bp
 
     app.register_blueprint(home_bp)
     app.register_blueprint(people_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(feeds_bp)
+    app.register_blueprint(retreats_bp)
 
 
 def register_error_handlers(app: Flask) -> None:

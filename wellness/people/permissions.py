@@ -87,6 +87,21 @@ def can_view_event_history(person) -> bool:
     return is_staff(person)
 
 
+def can_build_agenda(person) -> bool:
+    """Coordinators build retreat agendas: sessions, facilitators, seats and eligibility."""
+    return is_staff(person)
+
+
+def is_facilitator(person, session) -> bool:
+    person_id = getattr(person, "id", None)
+    return person_id is not None and any(lead.person_id == person_id for lead in session.facilitators)
+
+
+def can_see_session_roster(person, session) -> bool:
+    """A session's roster is for the faculty leading it and for coordinators."""
+    return is_staff(person) or is_facilitator(person, session)
+
+
 def require(allowed: bool, *, hide: bool = False) -> None:
     """Abort with 403, or 404 where the object's existence is itself private."""
     if not allowed:

@@ -1,3 +1,7 @@
 """Retreats: agendas of sessions with facilitators, seat limits and eligibility, and session sign-ups."""
 
-from . import calendar_items, signups  # noqa: F401 - the sessions provider and the leaving hook
+from flask import Blueprint
+
+bp = Blueprint("retreats", __name__)
+
+from . import agenda_views, calendar_items, signups, views  # noqa: E402,F401

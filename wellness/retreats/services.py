@@ -3,21 +3,21 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..audit import record
 from ..dates import as_local, local_date, local_to_utc, utcnow
 from ..errors import NotAllowed, ValidationFailed
 from ..events.display import program_tz
-from ..events.models import Event, EventKind
+from ..events.models import Event, EventKind, Rsvp
 from ..events.seats import lock_event
 from ..extensions import db
 from ..people.models import Person
 from ..people.permissions import can_manage_events
 from ..people.programs import PROGRAMS
 from .models import FORMATS, MAX_SESSION_CAPACITY, Facilitator, RetreatSession, SessionSignup
-from .signups import lock_session, promote_session_waitlist
+from .signups import lock_session, promote_session_waitlist, waitlist_position
 
 RETREAT_KIND = "retreat"
 
@@ -160,11 +160,17 @@ def update_session(actor, session: RetreatSession, data: SessionData) -> Retreat
 def remove_session(actor, session: RetreatSession) -> int:
     """Take a session off the agenda; returns how many sign-ups it had. Raises NotAllowed."""
     _require_builder(actor, session.event)
-    count = len(session_signups(session.id))
+    lock_event(session.event_id)
+    session = lock_session(session.id)
+    signups = session_signups(session.id)
     record(actor, "session.deleted", "event", session.event_id, _snapshot(session), None)
+    # Deleted one by one (not by the database's cascade) so the calendar watchers see whose
+    # feeds lose the session.
+    for signup in signups:
+        db.session.delete(signup)
     db.session.delete(session)
     db.session.flush()
-    return count
+    return len(signups)
 
 
 def session_signups(session_id: int) -> list[SessionSignup]:
@@ -190,20 +196,66 @@ def agenda(event: Event) -> list[RetreatSession]:
     )
 
 
+def agenda_by_day(sessions: list[RetreatSession], tz_name: str) -> list[tuple[object, list[RetreatSession]]]:
+    """The sessions grouped by their local day, days in order."""
+    days: dict = {}
+    for session in sessions:
+        days.setdefault(local_date(session.starts_at, tz_name), []).append(session)
+    return sorted(days.items())
+
+
+def is_going(person, event: Event) -> bool:
+    return (
+        db.session.scalar(select(Rsvp.response).where(Rsvp.event_id == event.id, Rsvp.person_id == person.id))
+        == "going"
+    )
+
+
+def my_signups(person, event: Event) -> dict[int, tuple[str, int | None]]:
+    """The person's sign-ups to the retreat's sessions: session id -> (status, waitlist position)."""
+    rows = db.session.scalars(
+        select(SessionSignup)
+        .join(RetreatSession, RetreatSession.id == SessionSignup.session_id)
+        .where(RetreatSession.event_id == event.id, SessionSignup.person_id == person.id)
+    )
+    return {signup.session_id: (signup.status, waitlist_position(signup)) for signup in rows}
+
+
+def places_by_session(event: Event) -> dict[int, tuple[int, int]]:
+    """For each session of the retreat: (places taken, people waiting)."""
+    rows = db.session.execute(
+        select(SessionSignup.session_id, SessionSignup.status, func.count())
+        .join(RetreatSession, RetreatSession.id == SessionSignup.session_id)
+        .where(RetreatSession.event_id == event.id)
+        .group_by(SessionSignup.session_id, SessionSignup.status)
+    )
+    counts: dict[int, list[int]] = {}
+    for session_id, status, number in rows:
+        counts.setdefault(session_id, [0, 0])[0 if status == "going" else 1] = number
+    return {session_id: (taken, waiting) for session_id, (taken, waiting) in counts.items()}
+
+
+def retreats_before(event: Event) -> list[Event]:
+    """Other retreats that started before this one and have an agenda, latest first (to copy from)."""
+    return list(
+        db.session.scalars(
+            select(Event)
+            .join(EventKind, EventKind.id == Event.kind_id)
+            .where(
+                EventKind.slug == RETREAT_KIND,
+                Event.id != event.id,
+                Event.starts_at < event.starts_at,
+                select(RetreatSession.id).where(RetreatSession.event_id == Event.id).exists(),
+            )
+            .order_by(Event.starts_at.desc())
+        )
+    )
+
+
 def previous_retreat(event: Event) -> Event | None:
     """The latest other retreat that started before this one and has an agenda."""
-    return db.session.scalar(
-        select(Event)
-        .join(EventKind, EventKind.id == Event.kind_id)
-        .where(
-            EventKind.slug == RETREAT_KIND,
-            Event.id != event.id,
-            Event.starts_at < event.starts_at,
-            select(RetreatSession.id).where(RetreatSession.event_id == Event.id).exists(),
-        )
-        .order_by(Event.starts_at.desc())
-        .limit(1)
-    )
+    earlier = retreats_before(event)
+    return earlier[0] if earlier else None
 
 
 def copy_agenda(actor, source: Event, target: Event) -> list[RetreatSession]:

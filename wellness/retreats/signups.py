@@ -106,11 +106,16 @@ def sign_up(actor, session: RetreatSession, person, now: datetime | None = None)
     retreat not published, session started) and Conflict (another session or event at the same
     time, naming it; full with no waitlist).
     """
+    told_now = now
     now = now or utcnow()
     _check(actor, session, person, now)
     if lock_event(session.event_id).status != "published":
         raise ValidationFailed("This retreat is not open for sign-ups.")
     session = lock_session(session.id)
+    if told_now is None:
+        # Arrival is when the request gets the locks, so the waitlist's order is the order its
+        # places were given, and the position told to each person stays true.
+        now = utcnow()
     if not _going_to_retreat(session.event_id, person.id):
         raise ValidationFailed("Answer going to the retreat first; then choose its sessions.")
     signup = db.session.scalar(
@@ -119,7 +124,7 @@ def sign_up(actor, session: RetreatSession, person, now: datetime | None = None)
         )
     )
     if signup is not None:
-        return SignupOutcome(signup, changed=False, position=_position(signup))
+        return SignupOutcome(signup, changed=False, position=waitlist_position(signup))
     clashes = find_clashes(
         person.id,
         session.starts_at,
@@ -141,10 +146,10 @@ def sign_up(actor, session: RetreatSession, person, now: datetime | None = None)
     db.session.flush()
     record(actor, f"session.{'signed_up' if status == 'going' else 'waitlisted'}", "event", session.event_id,
            None, {"session": session.title, "person": person.email})  # fmt: skip
-    return SignupOutcome(signup, changed=True, position=_position(signup))
+    return SignupOutcome(signup, changed=True, position=waitlist_position(signup))
 
 
-def _position(signup: SessionSignup) -> int | None:
+def waitlist_position(signup: SessionSignup) -> int | None:
     if signup.status != "waitlisted":
         return None
     line = [Waiting(waiting.id, 1) for waiting in session_waitlist(signup.session_id)]
