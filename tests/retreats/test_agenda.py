@@ -484,3 +484,18 @@ def test_previous_retreat_is_the_latest_earlier_retreat_with_an_agenda(
     assert previous(september) == march.id
     assert previous(march) == january.id
     assert previous(january) is None
+
+
+def test_the_waitlist_cannot_be_turned_off_while_people_wait(
+    app, retreat, goers, make_session, sign_up, update_session
+):
+    session = make_session(retreat, title="Suturing lab", capacity=1)
+    ada, ben = goers(2)
+    sign_up(session, ada)
+    sign_up(session, ben)
+    before = database_state(app)
+
+    with pytest.raises(ValidationFailed, match="1 person is on the waitlist"):
+        update_session(session, has_waitlist=False)
+
+    assert database_state(app) == before

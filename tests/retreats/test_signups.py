@@ -410,3 +410,23 @@ def test_nobody_signs_someone_else_up_or_takes_them_out(
     with pytest.raises(NotAllowed, match="only leave your own sessions"):
         leave_session(session, ada, actor=actor)
     assert database_state(app) == before
+
+
+def test_waiting_for_one_session_refuses_an_overlapping_one_so_a_promotion_cannot_double_book(
+    app, retreat, goers, make_session, sign_up, leave_session
+):
+    full = make_session(retreat, title="IUD placement", capacity=1, starts_at=on_day(retreat, 10))
+    other = make_session(retreat, title="Nexplanon placement", starts_at=on_day(retreat, 10, 30))
+    ada, ben = goers(2)
+    sign_up(full, ada)
+    assert sign_up(full, ben).status == "waitlisted"
+    before = database_state(app)
+
+    with pytest.raises(
+        Conflict, match="Nexplanon placement overlaps IUD placement, whose waitlist you are on"
+    ):
+        sign_up(other, ben)
+
+    assert database_state(app) == before
+    leave_session(full, ben)
+    assert sign_up(other, ben).status == "going"

@@ -225,9 +225,14 @@ def record_rsvp(actor, event: Event, person, response: str, guests: int = 0, now
     Raises NotAllowed (someone else's RSVP, outside the audience), ValidationFailed (closed,
     draft, cancelled, guests) and Conflict (full with no waitlist, or a party larger than the event).
     """
+    told_now = now
     now = now or utcnow()
     on_behalf = _check_answer(actor, event, person, response, guests, now)
     event = lock_event(event.id)  # re-read under the lock: status and capacity may have changed
+    if told_now is None:
+        # Arrival is when the request gets the lock, so the waitlist's order is the order places
+        # were given, and a position already told stays true.
+        now = utcnow()
     if event.status != "published":
         raise ValidationFailed("This event no longer takes RSVPs.")
     if response == "not_going":

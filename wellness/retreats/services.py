@@ -147,6 +147,13 @@ def update_session(actor, session: RetreatSession, data: SessionData) -> Retreat
     _check(session.event, data)
     lock_event(session.event_id)
     session = lock_session(session.id)
+    waiting = sum(1 for signup in session_signups(session.id) if signup.status == "waitlisted")
+    if waiting and not data.has_waitlist:
+        raise ValidationFailed(
+            f"{waiting} {'person is' if waiting == 1 else 'people are'} on the waitlist. "
+            "Give them places or raise the seats before turning it off.",
+            field="has_waitlist",
+        )
     before = _snapshot(session)
     _apply(session, data)
     after = _snapshot(session)

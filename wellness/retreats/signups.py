@@ -135,6 +135,12 @@ def sign_up(actor, session: RetreatSession, person, now: datetime | None = None)
     )
     if clashes:
         raise Conflict(f"{session.title} overlaps {clashes[0].title}, which you are already going to.")
+    waiting_for = _overlapping_waitlist(session, person.id)
+    if waiting_for:
+        # A waitlist place would become a place later with no check: refuse the overlap now.
+        raise Conflict(
+            f"{session.title} overlaps {waiting_for}, whose waitlist you are on. Leave that waitlist first."
+        )
     if fits(session.capacity, places_taken(session.id), 1):
         status = "going"
     elif session.has_waitlist:
@@ -147,6 +153,23 @@ def sign_up(actor, session: RetreatSession, person, now: datetime | None = None)
     record(actor, f"session.{'signed_up' if status == 'going' else 'waitlisted'}", "event", session.event_id,
            None, {"session": session.title, "person": person.email})  # fmt: skip
     return SignupOutcome(signup, changed=True, position=waitlist_position(signup))
+
+
+def _overlapping_waitlist(session: RetreatSession, person_id: int) -> str | None:
+    """The title of another session of the retreat, overlapping this one, whose waitlist the person is on."""
+    return db.session.scalar(
+        select(RetreatSession.title)
+        .join(SessionSignup, SessionSignup.session_id == RetreatSession.id)
+        .where(
+            SessionSignup.person_id == person_id,
+            SessionSignup.status == "waitlisted",
+            RetreatSession.event_id == session.event_id,
+            RetreatSession.id != session.id,
+            RetreatSession.starts_at < session.ends_at,
+            RetreatSession.ends_at > session.starts_at,
+        )
+        .limit(1)
+    )
 
 
 def waitlist_position(signup: SessionSignup) -> int | None:
