@@ -102,7 +102,7 @@ def test_coordinator_adds_a_one_seat_session_residents_sign_up_and_wait_and_it_r
     expect(rhea.get_by_role("status")).to_contain_text(f"You have a place in {TITLE}.")
     card = rhea.get_by_test_id("session").filter(has_text=TITLE)
     expect(card.get_by_test_id("my-session-status")).to_have_text("You have a place")
-    expect(card.get_by_test_id("places")).to_have_text("0 of 1 seats free")
+    expect(card.get_by_test_id("places")).to_have_text("Full (1 seat)")
     expect(card.get_by_role("button", name="Leave")).to_be_visible()
     browser_pages.screenshot(rhea, "retreat-agenda")
 
@@ -118,7 +118,7 @@ def test_coordinator_adds_a_one_seat_session_residents_sign_up_and_wait_and_it_r
     )
     card = sam.get_by_test_id("session").filter(has_text=TITLE)
     expect(card.get_by_test_id("my-session-status")).to_have_text("Waitlist #1")
-    expect(card.get_by_test_id("places")).to_have_text("0 of 1 seats free · 1 waiting")
+    expect(card.get_by_test_id("places")).to_have_text("Full (1 seat) · 1 waiting")
     expect(card.get_by_role("button", name="Leave the waitlist")).to_be_visible()
     browser_pages.screenshot(sam, "retreat-agenda-waitlisted")
 

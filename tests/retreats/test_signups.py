@@ -430,3 +430,23 @@ def test_waiting_for_one_session_refuses_an_overlapping_one_so_a_promotion_canno
     assert database_state(app) == before
     leave_session(full, ben)
     assert sign_up(other, ben).status == "going"
+
+
+def test_leaving_is_refused_once_the_retreat_is_cancelled_or_the_session_has_started(
+    app, retreat, goers, make_session, sign_up, leave_session, cancel_retreat
+):
+    session = make_session(retreat, title="IUD placement", capacity=1, starts_at=on_day(retreat, 10))
+    ada, ben = goers(2)
+    sign_up(session, ada)
+    sign_up(session, ben)
+    before = database_state(app)
+
+    with pytest.raises(ValidationFailed, match="This session started"):
+        leave_session(session, ada, now=session.starts_at + timedelta(hours=2))
+    assert database_state(app) == before
+
+    cancel_retreat(retreat)
+    with pytest.raises(ValidationFailed, match="not open for changes"):
+        leave_session(session, ada)
+    assert places(app, session.id) == {ada.id}
+    assert not [n for n in fetch(app, select(Notice).where(Notice.kind == "promoted"))]

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from ..dates import as_local, local_to_utc
 from ..errors import DomainError
-from ..events.display import program_tz
+from ..events.display import program_tz, when
 from ..extensions import db
 from ..forms_support import ConfirmForm, show_domain_error
 from ..people.permissions import can_build_agenda, require
@@ -34,6 +34,14 @@ def session_data(form: SessionForm) -> services.SessionData:
     )
 
 
+def guest_line(lead) -> str:
+    """An invited facilitator as the form writes them: "Name | Title | Affiliation", without empty ends."""
+    parts = [lead.name, lead.title, lead.affiliation]
+    while parts and not parts[-1]:
+        parts.pop()
+    return " | ".join(parts)
+
+
 def _fill(form: SessionForm, session) -> None:
     start, end = as_local(session.starts_at, program_tz()), as_local(session.ends_at, program_tz())
     form.process(
@@ -44,15 +52,19 @@ def _fill(form: SessionForm, session) -> None:
             "has_waitlist": session.has_waitlist, "programs": session.program_keys,
             "levels": [str(level) for level in session.levels],
             "faculty": "\n".join(lead.person.email for lead in session.facilitators if lead.person),
-            "guests": "\n".join(" | ".join((lead.name, lead.title, lead.affiliation))
-                                for lead in session.facilitators if not lead.person),
+            "guests": "\n".join(guest_line(lead) for lead in session.facilitators if not lead.person),
         }
     )  # fmt: skip
 
 
 def _form_page(event, form, session=None, status=200):
     page = render_template(
-        "retreats/session_form.html", event=event, form=form, session=session, confirm_form=ConfirmForm()
+        "retreats/session_form.html",
+        event=event,
+        form=form,
+        session=session,
+        confirm_form=ConfirmForm(),
+        retreat_when=when(event, program_tz()),
     )
     return page, status
 

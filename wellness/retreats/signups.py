@@ -202,13 +202,17 @@ def promote_session_waitlist(actor, session: RetreatSession, now: datetime) -> l
 def leave_session(actor, session: RetreatSession, person, now: datetime | None = None) -> bool:
     """Give up a place (or a waitlist place) in a session; the next in line moves up.
 
-    Returns whether there was anything to leave. Raises NotAllowed for someone else's place.
+    Returns whether there was anything to leave. Raises NotAllowed for someone else's place and
+    ValidationFailed once the retreat is cancelled or the session has started (as event answers).
     """
     now = now or utcnow()
     if actor.id != person.id:
         raise NotAllowed("You can only leave your own sessions.")
-    lock_event(session.event_id)
+    if lock_event(session.event_id).status != "published":
+        raise ValidationFailed("This retreat is not open for changes.")
     session = lock_session(session.id)
+    if now >= session.starts_at:
+        raise ValidationFailed(f"This session started on {local_text(session.starts_at, program_tz())}.")
     return _drop(actor, session, person.id, now)
 
 

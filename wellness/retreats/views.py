@@ -10,7 +10,7 @@ from ..events.display import program_tz, when
 from ..events.models import Event
 from ..extensions import db
 from ..forms_support import ConfirmForm, show_domain_error
-from ..people.permissions import can_see_session_roster, require
+from ..people.permissions import can_see_session_roster, is_facilitator, require
 from . import bp, services, signups
 from .models import RetreatSession
 
@@ -33,10 +33,11 @@ def get_session(session_id: int) -> RetreatSession:
 
 
 def _agenda_page(event: Event, template: str):
+    sessions = services.agenda(event)
     return render_template(
         template,
         event=event,
-        days=services.agenda_by_day(services.agenda(event), program_tz()),
+        days=services.agenda_by_day(sessions, program_tz()),
         mine=services.my_signups(current_user, event),
         counts=services.places_by_session(event),
         going=services.is_going(current_user, event),
@@ -45,6 +46,7 @@ def _agenda_page(event: Event, template: str):
         confirm_form=ConfirmForm(),
         eligible=signups.is_eligible,
         eligibility=signups.describe_eligibility,
+        leads_any=any(is_facilitator(current_user, session) for session in sessions),
     )
 
 
@@ -66,12 +68,12 @@ def _answer(session_id: int, change):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        message = change(session)
+        message, category = change(session)
         db.session.commit()
     except DomainError as error:
         status = show_domain_error(error)
         return _agenda_page(get_retreat(session.event_id), "retreats/agenda.html"), status
-    flash(message, "success")
+    flash(message, category)
     return redirect(url_for("retreats.agenda", event_id=session.event_id) + f"#session-{session.id}")
 
 
@@ -81,10 +83,13 @@ def sign_up(session_id):
     def change(session):
         outcome = signups.sign_up(current_user, session, current_user)
         if not outcome.changed:
-            return f"You are already signed up for {session.title}."
+            return f"You are already signed up for {session.title}.", "info"
         if outcome.position:
-            return f"{session.title} is full, so you are on its waitlist at position {outcome.position}."
-        return f"You have a place in {session.title}."
+            return (
+                f"{session.title} is full, so you are on its waitlist at position {outcome.position}.",
+                "info",
+            )
+        return f"You have a place in {session.title}.", "success"
 
     return _answer(session_id, change)
 
@@ -94,8 +99,8 @@ def sign_up(session_id):
 def leave(session_id):
     def change(session):
         if signups.leave_session(current_user, session, current_user):
-            return f"You left {session.title}."
-        return f"You had no place in {session.title}."
+            return f"You left {session.title}.", "info"
+        return f"You had no place in {session.title}.", "info"
 
     return _answer(session_id, change)
 
