@@ -14,6 +14,11 @@ IMMEDIATE = "wellness_begin_immediate"
 FLUSHED = "wellness_flushed"
 
 
+def one_of(column: str, values) -> str:
+    """A CHECK constraint's text: `column` holds one of `values` (plain words, never user input)."""
+    return "{} IN ({})".format(column, ", ".join(f"'{v}'" for v in values))
+
+
 def configure_engine(engine: Engine) -> None:
     """Give SQLite WAL mode, foreign keys, a busy timeout and explicit BEGIN control.
 

@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..database import UtcDateTime
+from ..database import UtcDateTime, one_of
 from ..dates import utcnow
 from ..extensions import db
 from ..people.models import Person
@@ -54,13 +54,9 @@ MAX_CAPACITY = 5000
 MAX_GUESTS = 10
 
 
-def _in(column: str, values) -> str:
-    return "{} IN ({})".format(column, ", ".join(f"'{v}'" for v in values))
-
-
 class EventKind(db.Model):
     __tablename__ = "event_kinds"
-    __table_args__ = (CheckConstraint(_in("colour", KIND_COLOURS), name="colour_known"),)
+    __table_args__ = (CheckConstraint(one_of("colour", KIND_COLOURS), name="colour_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(32), unique=True)
@@ -115,7 +111,7 @@ class Event(db.Model):
 
     __tablename__ = "events"
     __table_args__ = (
-        CheckConstraint(_in("status", STATUSES), name="status_known"),
+        CheckConstraint(one_of("status", STATUSES), name="status_known"),
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint(
             f"capacity IS NULL OR (capacity >= 1 AND capacity <= {MAX_CAPACITY})", name="capacity_range"
@@ -193,7 +189,7 @@ class Rsvp(db.Model):
     __tablename__ = "rsvps"
     __table_args__ = (
         UniqueConstraint("event_id", "person_id", name="uq_rsvps_event_person"),
-        CheckConstraint(_in("response", RESPONSES), name="response_known"),
+        CheckConstraint(one_of("response", RESPONSES), name="response_known"),
         CheckConstraint(f"guests >= 0 AND guests <= {MAX_GUESTS}", name="guests_range"),
         Index("ix_rsvps_event_response", "event_id", "response", "requested_at"),
     )

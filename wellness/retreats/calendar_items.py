@@ -8,9 +8,7 @@ from ..calendar.items import CANCELLED_KEPT_FOR
 from ..events.models import Event, EventKind
 from ..events.waitlist import Waiting, positions
 from ..extensions import db
-from .models import Facilitator, RetreatSession, SessionSignup
-
-RETREAT_KIND = "retreat"
+from .models import RETREAT_KIND, Facilitator, RetreatSession, SessionSignup
 
 
 def _shown(window: Window):

@@ -15,7 +15,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..database import UtcDateTime
+from ..database import UtcDateTime, one_of
 from ..dates import utcnow
 from ..events.models import Event
 from ..extensions import db
@@ -29,11 +29,8 @@ FORMATS = {
     "talk": "Talk",
 }
 SIGNUP_STATUSES = ("going", "waitlisted")
+RETREAT_KIND = "retreat"  # the event kind whose events have an agenda
 MAX_SESSION_CAPACITY = 500
-
-
-def _in(column: str, values) -> str:
-    return "{} IN ({})".format(column, ", ".join(f"'{v}'" for v in values))
 
 
 class RetreatSession(db.Model):
@@ -46,7 +43,7 @@ class RetreatSession(db.Model):
     __tablename__ = "retreat_sessions"
     __table_args__ = (
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
-        CheckConstraint(_in("format", FORMATS), name="format_known"),
+        CheckConstraint(one_of("format", FORMATS), name="format_known"),
         CheckConstraint(
             f"capacity IS NULL OR (capacity >= 1 AND capacity <= {MAX_SESSION_CAPACITY})",
             name="capacity_range",
@@ -117,7 +114,7 @@ class SessionSignup(db.Model):
     __tablename__ = "session_signups"
     __table_args__ = (
         UniqueConstraint("session_id", "person_id", name="uq_session_signups_session_person"),
-        CheckConstraint(_in("status", SIGNUP_STATUSES), name="status_known"),
+        CheckConstraint(one_of("status", SIGNUP_STATUSES), name="status_known"),
         Index("ix_session_signups_session_status", "session_id", "status", "requested_at"),
     )
 

@@ -16,10 +16,8 @@ from ..extensions import db
 from ..people.models import Person
 from ..people.permissions import can_manage_events
 from ..people.programs import PROGRAMS
-from .models import FORMATS, MAX_SESSION_CAPACITY, Facilitator, RetreatSession, SessionSignup
+from .models import FORMATS, MAX_SESSION_CAPACITY, RETREAT_KIND, Facilitator, RetreatSession, SessionSignup
 from .signups import lock_session, promote_session_waitlist, waitlist_position
-
-RETREAT_KIND = "retreat"
 
 
 @dataclass(frozen=True)
