@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from ..dates import program_today
 from ..events.models import Event, Rsvp
 from ..extensions import db
+from ..retreats.models import SessionSignup
 from .seed import DEMO_PASSWORD, NAMED, is_empty, seed_demo
 
 demo_cli = AppGroup("demo", help="The demo program.")
@@ -30,9 +31,12 @@ def seed_command(seed: int, today, if_empty: bool) -> None:
     context = seed_demo(seed, day)
     db.session.commit()
     total = len({p.id for group in context.people.values() for p in group})
-    events, rsvps = (db.session.scalar(select(func.count()).select_from(model)) for model in (Event, Rsvp))
+    events, rsvps, signups = (
+        db.session.scalar(select(func.count()).select_from(model)) for model in (Event, Rsvp, SessionSignup)
+    )
     click.echo(
-        f"Demo program loaded: {total} people, {events} events and {rsvps} RSVPs as of {day.isoformat()}."
+        f"Demo program loaded: {total} people, {events} events, {rsvps} RSVPs and {signups} retreat "
+        f"session sign-ups as of {day.isoformat()}."
     )
     if not if_empty:  # `make run` prints the sign-ins itself, every time
         print_logins()

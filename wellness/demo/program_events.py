@@ -139,31 +139,16 @@ def plan_celebrations_and_retreats(year: Year, chiefs: list[Person]) -> None:
             interest=0.9,
             location="Endicott Estate, 656 East St, Dedham, MA",
             organisers=[year.chief, *year.some_faculty()],
-            lead_days=60,
+            lead_days=150,  # sign-ups open early: the skills sessions fill months ahead
             description=f"The {season.lower()} retreat for the primary care program: look back on the "
             "past months and shape next year's curricular and clinical initiatives.\n\n"
             + bullet_list(
                 "8:00 Breakfast and reflection in small groups",
                 f"10:00 Round table with Dr. {leader}, a national leader in primary care",
-                "1:00 Skills sessions (sign up separately: few seats)",
-                "3:00 Curriculum planning",
+                "1:00 Skills sessions: IUD and Nexplanon placement (few seats: choose them on the agenda)",
+                "2:30 Curriculum planning",
             ),
         )
-        for skill, hours, seats in (("IUD placement", (13, 14.5), 8), ("Nexplanon placement", (14.5, 16), 6)):
-            add(
-                "retreat",
-                f"Retreat skills session: {skill}",
-                day,
-                hours,
-                programs=pc,
-                capacity=seats,
-                interest=0.55,
-                location="Endicott Estate, Carriage House",
-                organisers=year.some_faculty(),
-                lead_days=60,
-                description=f"Hands-on {skill} on task trainers, {seats} seats.\n\n"
-                + bullet_list("Supervised by family planning faculty", "Counts toward your procedure log"),
-            )
     add(
         "retreat",
         "Intern retreat",
