@@ -157,6 +157,11 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("retreats.copy_agenda", "GET"): STAFF,
     # No earlier retreat has an agenda, so there is nothing to choose: refused as bad input.
     ("retreats.copy_agenda", "POST"): outcomes(coordinator="bad", admin="bad"),
+    # Ideas come from residents in the retreat's audience; coordinators read and export them.
+    ("retreats.send_idea", "GET"): SIGNED_IN,
+    ("retreats.send_idea", "POST"): outcomes(resident="ok", other_resident="ok"),
+    ("retreats.idea_report", "GET"): STAFF,
+    ("retreats.export_ideas", "GET"): STAFF,
 }
 
 
@@ -225,6 +230,11 @@ BODIES = {
     ("events.list_kinds", "POST"): lambda w: {"name": "Journal club", "colour": "red"},
     ("events.edit_kind", "POST"): lambda w: {f"k{w.kind_id}-name": "Parties", f"k{w.kind_id}-colour": "red"},
     ("retreats.add_session", "POST"): lambda w: w.session_form,
+    ("retreats.send_idea", "POST"): lambda w: {
+        "kind": "curricular_idea",
+        "session_id": "0",
+        "text": "More POCUS",
+    },
     ("retreats.edit_session", "POST"): lambda w: w.session_form,
 }
 

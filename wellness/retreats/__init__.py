@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("retreats", __name__)
 
-from . import agenda_views, calendar_items, signups, views  # noqa: E402,F401
+from . import agenda_views, calendar_items, idea_views, signups, views  # noqa: E402,F401

@@ -1,12 +1,13 @@
 """Forms for retreat sessions: they check the shape of input only."""
 
-from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField, TimeField
+from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..events.forms import LEVEL_CHOICES, plausible_year
 from ..forms_support import Form, MultiCheckboxField, WholeNumberField
 from ..people.programs import PROGRAM_CHOICES
-from .models import FORMATS, MAX_SESSION_CAPACITY
+from .ideas import MAX_TEXT
+from .models import FORMATS, IDEA_KINDS, MAX_SESSION_CAPACITY
 from .services import Guest
 
 
@@ -66,3 +67,29 @@ class SessionForm(Form):
 
 class CopyAgendaForm(Form):
     source = SelectField("Copy the agenda of", coerce=int, validate_choice=True)
+
+
+class IdeaForm(Form):
+    kind = SelectField("What are you sending?", choices=list(IDEA_KINDS.items()), validate_choice=True)
+    session_id = SelectField(
+        "Session", coerce=int, validate_choice=False, description="For feedback on a session."
+    )
+    rating = RadioField(
+        "Rating",
+        choices=[(str(n), str(n)) for n in range(1, 6)],
+        validators=[Optional()],
+        description="1 = poor, 5 = excellent. Needed for feedback on a session.",
+    )
+    theme = StringField(
+        "Theme",
+        validators=[Optional(), Length(max=80)],
+        description="A word or two to group it by, e.g. ambulatory teaching, wellness, QI.",
+    )
+    text = TextAreaField(
+        "Your idea or reflection",
+        validators=[DataRequired("Write your idea or reflection."), Length(max=MAX_TEXT)],
+    )
+    is_anonymous = BooleanField(
+        "Send anonymously",
+        description="Coordinators will not see your name, and you will not be able to see it again here.",
+    )

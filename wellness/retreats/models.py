@@ -30,6 +30,12 @@ FORMATS = {
 }
 SIGNUP_STATUSES = ("going", "waitlisted")
 RETREAT_KIND = "retreat"  # the event kind whose events have an agenda
+IDEA_KINDS = {
+    "curricular_idea": "Curricular idea",
+    "clinical_initiative": "Clinical initiative",
+    "session_feedback": "Feedback on a session",
+    "reflection": "Reflection",
+}
 MAX_SESSION_CAPACITY = 500
 
 
@@ -127,3 +133,37 @@ class SessionSignup(db.Model):
 
     session: Mapped[RetreatSession] = relationship()
     person: Mapped[Person] = relationship()
+
+
+class RetreatIdea(db.Model):
+    """A resident's idea, initiative, reflection or session feedback for a retreat.
+
+    `author_id` is empty for anonymous submissions, which keep only their day in `submitted_at`.
+    Feedback on a session that is later removed stays, without its session.
+    """
+
+    __tablename__ = "retreat_ideas"
+    __table_args__ = (
+        CheckConstraint(one_of("kind", IDEA_KINDS), name="kind_known"),
+        CheckConstraint("rating IS NULL OR (rating >= 1 AND rating <= 5)", name="rating_range"),
+        Index("ix_retreat_ideas_event_submitted_at", "event_id", "submitted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(24))
+    session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("retreat_sessions.id", ondelete="SET NULL"), index=True
+    )
+    rating: Mapped[int | None] = mapped_column(Integer)
+    theme: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    text: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), index=True)
+    submitted_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    session: Mapped[RetreatSession | None] = relationship()
+    author: Mapped[Person | None] = relationship()
+
+    @property
+    def kind_label(self) -> str:
+        return IDEA_KINDS.get(self.kind, self.kind)
