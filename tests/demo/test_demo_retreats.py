@@ -1,16 +1,17 @@
 """The demo's retreat agendas keep the sign-up rules: places within seats, no double booking, only goers."""
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, time
 
 import pytest
 from sqlalchemy import select
 
-from tests.demo.test_demo_events import DEMO_DAY, empty_database
+from tests.demo.test_demo_events import DEMO_DAY, TZ, empty_database
+from wellness.dates import as_local
 from wellness.demo.seed import seed_demo
 from wellness.events.models import Rsvp
 from wellness.extensions import db
-from wellness.retreats.models import RetreatSession, SessionSignup
+from wellness.retreats.models import RetreatIdea, RetreatSession, SessionSignup
 from wellness.retreats.signups import is_eligible
 
 
@@ -70,3 +71,15 @@ def test_the_demo_has_full_skills_sessions_with_waitlists_in_the_coming_retreat(
         (s, signups) for s, signups, _ in sessions if s.format == "skills" and s.starts_at.date() > DEMO_DAY
     ]
     assert coming and all(any(x.status == "waitlisted" for x in signups) for _, signups in coming)
+
+
+def test_the_past_retreat_has_ideas_and_anonymous_ones_keep_only_their_day(app):
+    empty_database(app)
+    with app.app_context():
+        seed_demo(2026, DEMO_DAY)
+        db.session.commit()
+        ideas = list(db.session.scalars(select(RetreatIdea)))
+        db.session.remove()
+    assert {idea.kind for idea in ideas} >= {"session_feedback", "curricular_idea", "clinical_initiative"}
+    anonymous = [idea for idea in ideas if idea.author_id is None]
+    assert anonymous and all(as_local(idea.submitted_at, TZ).time() == time(12) for idea in anonymous)

@@ -1,4 +1,4 @@
-"""The demo's retreat agendas: last autumn's and this spring's primary care retreats, with full skills sessions."""
+"""The demo's retreat agendas: last autumn's and this spring's primary care retreats, full skills sessions, ideas."""
 
 from datetime import time, timedelta
 
@@ -8,7 +8,7 @@ from ..dates import as_local, local_to_utc
 from ..events.models import Event, EventKind, Rsvp
 from ..extensions import db
 from ..people.models import Person
-from ..retreats.models import RETREAT_KIND, RetreatSession, SessionSignup
+from ..retreats.models import RETREAT_KIND, RetreatIdea, RetreatSession, SessionSignup
 from ..retreats.services import Guest, SessionData, add_session
 from ..retreats.signups import is_eligible
 from .seed import DemoContext, demo_step
@@ -100,6 +100,57 @@ def _sign_up_everyone(ctx: DemoContext, retreat: Event, sessions: list[RetreatSe
             chosen_starts.add(session.starts_at)  # a waitlist place holds the slot too
 
 
+IDEAS = (
+    (
+        "curricular_idea",
+        "Ambulatory teaching",
+        "A monthly primary care journal club during ambulatory blocks.",
+    ),
+    (
+        "curricular_idea",
+        "Ambulatory teaching",
+        "More point-of-care ultrasound in clinic, with faculty sign-off.",
+    ),
+    ("clinical_initiative", "Access", "Same-day slots for our own patients' urgent visits."),
+    ("clinical_initiative", "Quality", "A diabetes panel-management huddle once a month."),
+    ("reflection", "Wellness", "Grateful for a day to step back together; more of these, please."),
+    ("curricular_idea", "Careers", "A session on contracts and job offers earlier than PGY-3."),
+)
+
+
+def _ideas_after(ctx: DemoContext, retreat: Event, sessions: list[RetreatSession]) -> None:
+    """Feedback and ideas sent in the days after a past retreat, some anonymous."""
+    goers = [
+        signup.person_id
+        for signup in db.session.scalars(
+            select(SessionSignup).where(SessionSignup.session_id == sessions[0].id).order_by(SessionSignup.id)
+        )
+    ]
+    day = as_local(retreat.ends_at, TZ).date()
+    for n, person_id in enumerate(goers[:18]):
+        anonymous = ctx.rng.random() < 0.3
+        when = local_to_utc(day + timedelta(days=1 + n % 5), time(12) if anonymous else time(20, n), TZ)
+        session = sessions[n % len(sessions)]
+        db.session.add(
+            RetreatIdea(
+                event_id=retreat.id,
+                kind="session_feedback",
+                session_id=session.id,
+                rating=ctx.rng.choice((3, 4, 4, 5, 5)),
+                text=ctx.rng.choice(("Practical and well run.", "Wanted more time for questions.",
+                                     "The best part of the day.", "Useful; smaller groups would help.")),
+                author_id=None if anonymous else person_id,
+                submitted_at=when,
+            )
+        )  # fmt: skip
+        if n < len(IDEAS):
+            kind, theme, text = IDEAS[n]
+            db.session.add(
+                RetreatIdea(event_id=retreat.id, kind=kind, theme=theme, text=text,
+                            author_id=None if anonymous else person_id, submitted_at=when)
+            )  # fmt: skip
+
+
 @demo_step
 def seed_retreat_agendas(ctx: DemoContext) -> None:
     """Agendas for the primary care retreats, with sign-ups: the skills sessions fill and keep a waitlist."""
@@ -112,4 +163,7 @@ def seed_retreat_agendas(ctx: DemoContext) -> None:
         sessions = _build_agenda(ctx, retreat, coordinator, faculty)
         db.session.flush()
         _sign_up_everyone(ctx, retreat, sessions)
+        db.session.flush()
+        if retreat.ends_at < local_to_utc(ctx.today, time(0), TZ):
+            _ideas_after(ctx, retreat, sessions)
     db.session.flush()
