@@ -1,0 +1,1 @@
+"""Community Outreach Program: projects residents propose and run, shifts, volunteers, hours and totals."""
