@@ -72,7 +72,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import calendar  # noqa: F401 - the spine's flush listener
+    from . import calendar, outreach  # noqa: F401 - the spine's flush listener; outreach's provider
     from .events import bp as events_bp
     from .feeds import bp as feeds_bp
     from .home import bp as home_bp
