@@ -67,7 +67,12 @@ def _named(model, name: str | None):
 
 
 def resolve_fields(names) -> list[Field]:
-    return [_named(Field, name) for name in names]
+    """The fields with these names (created when new), each once: names differing only in case are one."""
+    unique: dict[str, str] = {}
+    for name in names:
+        if name.strip():
+            unique.setdefault(name.strip().lower(), name)  # the first spelling wins
+    return [_named(Field, name) for name in unique.values()]
 
 
 def snapshot(person: Person) -> dict:
