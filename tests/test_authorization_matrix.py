@@ -29,6 +29,9 @@ from wellness.events.models import EventKind
 from wellness.extensions import db
 from wellness.feeds.tokens import issue_feed_token
 from wellness.notifications.services import notify
+from wellness.outreach import services as outreach
+from wellness.outreach import shifts
+from wellness.outreach.models import ExtraHours, Shift, ShiftSignup
 from wellness.people.models import Field, Person
 from wellness.retreats import services as retreats
 from wellness.retreats.signups import sign_up
@@ -61,6 +64,9 @@ CHANGE_PERSON = outcomes(
 OWN_NOTICE = outcomes(
     resident="ok", other_resident="hidden", faculty="hidden", coordinator="hidden", admin="hidden"
 )
+
+# The resident's own outreach project: they organise it, and coordinators may step in.
+RUNS_PROJECT = outcomes(resident="ok", coordinator="ok", admin="ok")
 
 MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("home.health", "GET"): PUBLIC,
@@ -162,6 +168,30 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("retreats.send_idea", "POST"): outcomes(resident="ok", other_resident="ok"),
     ("retreats.idea_report", "GET"): STAFF,
     ("retreats.export_ideas", "GET"): STAFF,
+    # Outreach: an approved project the resident proposed (so organises), with a shift in ten days
+    # where the resident's slot is on offer, and a past shift the resident came to and logged extra
+    # hours for. Anyone signed in volunteers; organisers and coordinators run the project.
+    ("outreach.list_projects", "GET"): SIGNED_IN,
+    ("outreach.propose_project", "GET"): SIGNED_IN,
+    ("outreach.propose_project", "POST"): outcomes(resident="ok", other_resident="ok"),
+    ("outreach.show_project", "GET"): SIGNED_IN,
+    ("outreach.decide_project", "POST"): outcomes(coordinator="bad", admin="bad"),  # decided already
+    ("outreach.edit_project", "GET"): RUNS_PROJECT,
+    ("outreach.edit_project", "POST"): RUNS_PROJECT,
+    ("outreach.add_organiser", "POST"): RUNS_PROJECT,
+    ("outreach.record_amount", "POST"): RUNS_PROJECT,
+    ("outreach.add_shift", "GET"): RUNS_PROJECT,
+    ("outreach.add_shift", "POST"): RUNS_PROJECT,
+    ("outreach.sign_up", "POST"): SIGNED_IN,
+    ("outreach.drop", "POST"): SIGNED_IN,
+    ("outreach.offer", "POST"): outcomes(resident="ok", **dict.fromkeys(PERSONAS[2:], "bad")),  # no slot
+    ("outreach.take", "POST"): outcomes(resident="bad", **dict.fromkeys(PERSONAS[2:], "ok")),  # own slot
+    ("outreach.attendance", "GET"): RUNS_PROJECT,
+    ("outreach.attendance", "POST"): RUNS_PROJECT,
+    ("outreach.log_hours", "POST"): outcomes(resident="ok", **dict.fromkeys(PERSONAS[2:], "bad")),
+    ("outreach.decide_hours", "POST"): RUNS_PROJECT,
+    ("outreach.hours_report", "GET"): STAFF,
+    ("outreach.export_hours", "GET"): STAFF,
 }
 
 
@@ -179,6 +209,13 @@ class World:
     feed_token: str = ""  # the resident's calendar feed address
     session_id: int = 0  # a session of the retreat, led by the faculty persona, the resident in it
     session_form: dict | None = None  # a valid session form for the retreat
+    project_id: int = 0  # the resident's approved outreach project
+    shift_id: int = 0  # its coming shift, the resident's slot on offer
+    past_shift_id: int = 0  # its past shift, the resident confirmed there
+    signup_id: int = 0  # the resident's offered slot
+    hours_id: int = 0  # extra hours the resident logged on the past shift
+    project_day: str = ""
+    project_span: tuple[str, str] = ("", "")
 
     @property
     def resident(self):
@@ -235,8 +272,35 @@ BODIES = {
         "session_id": "0",
         "text": "More POCUS",
     },
+    ("outreach.propose_project", "POST"): lambda w: project_form(w),
+    ("outreach.edit_project", "POST"): lambda w: {
+        **project_form(w),
+        "starts_on": w.project_span[0],
+        "ends_on": w.project_span[1],
+    },
+    ("outreach.decide_project", "POST"): lambda w: {"decision": "approve"},
+    ("outreach.add_organiser", "POST"): lambda w: {"email": w.people["other_resident"].email},
+    ("outreach.record_amount", "POST"): lambda w: {"amount": "1250.50"},
+    ("outreach.add_shift", "POST"): lambda w: {
+        "role": "Serving",
+        "day": w.project_day,
+        "start_time": "18:00",
+        "end_time": "19:30",
+        "slots": "3",
+    },
+    ("outreach.log_hours", "POST"): lambda w: {"hours": "1.5", "note": "Drove donations"},
     ("retreats.edit_session", "POST"): lambda w: w.session_form,
 }
+
+
+def project_form(w: World) -> dict:
+    return {
+        "title": "Charity 5K",
+        "kind": "race",
+        "partner_name": "Boston Food Bank",
+        "starts_on": w.project_day,
+        "ends_on": w.project_day,
+    }
 
 
 def event_form(w: World) -> dict:
@@ -277,6 +341,13 @@ def url_for_route(app, endpoint: str, method: str, world: World) -> str:
         "slug": "social",
         "key": "primary_care",
         "session_id": world.session_id,
+        "project_id": world.project_id,
+        "shift_id": world.past_shift_id
+        if "hours" in endpoint or "attendance" in endpoint
+        else world.shift_id,
+        "signup_id": world.signup_id,
+        "hours_id": world.hours_id,
+        "decision": "approve",
     }
     missing = rule.arguments - set(known)
     assert not missing, f"{endpoint} needs values for {missing}: add them to url_for_route"
@@ -305,7 +376,59 @@ def world(app, personas):
         db.session.commit()
         field_id, notice_id = field.id, notice.id
         db.session.remove()
-    return World(people=personas, field_id=field_id, notice_id=notice_id, **event_world(app, personas))
+    return World(
+        people=personas,
+        field_id=field_id,
+        notice_id=notice_id,
+        **event_world(app, personas),
+        **outreach_world(app, personas),
+    )
+
+
+def outreach_world(app, personas) -> dict:
+    """The resident's approved project with a coming shift (their slot offered) and a past one."""
+    with app.app_context():
+        coordinator = db.session.get(Person, personas["coordinator"].id)
+        resident = db.session.get(Person, personas["resident"].id)
+        tz = "America/New_York"
+        today = program_today(tz)
+        data = outreach.ProjectData(
+            title="Shelter dinner",
+            kind="fundraiser",
+            partner_name="Pine Street Inn",
+            starts_on=today - timedelta(days=3),
+            ends_on=today + timedelta(days=20),
+        )
+        project = outreach.propose_project(resident, data)
+        outreach.decide_project(coordinator, project, True)
+        past_day = today - timedelta(days=2)
+        past = Shift(project=project, role="Serving", slots=4, starts_at=local_to_utc(past_day, time(16), tz),
+                     ends_at=local_to_utc(past_day, time(18), tz))  # fmt: skip
+        db.session.add(past)
+        db.session.flush()
+        came = ShiftSignup(shift_id=past.id, person_id=resident.id, attended=True)
+        db.session.add(came)
+        db.session.flush()
+        extra = ExtraHours(signup_id=came.id, hours=1)
+        day = today + timedelta(days=10)
+        shift = outreach.add_shift(resident, project, outreach.ShiftData(
+            "Prep", local_to_utc(day, time(16), tz), local_to_utc(day, time(17, 30), tz), 4))  # fmt: skip
+        db.session.add(extra)
+        db.session.commit()
+        signup = shifts.sign_up_for_shift(resident, shift, resident)
+        shifts.offer_shift(resident, shift, resident)
+        db.session.commit()
+        ids = {
+            "project_id": project.id,
+            "shift_id": shift.id,
+            "past_shift_id": past.id,
+            "signup_id": signup.id,
+            "hours_id": extra.id,
+            "project_day": day.isoformat(),
+            "project_span": (data.starts_on.isoformat(), data.ends_on.isoformat()),
+        }
+        db.session.remove()
+    return ids
 
 
 def event_world(app, personas) -> dict:

@@ -72,11 +72,12 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import calendar, outreach  # noqa: F401 - the spine's flush listener; outreach's provider
+    from . import calendar  # noqa: F401 - the spine's flush listener
     from .events import bp as events_bp
     from .feeds import bp as feeds_bp
     from .home import bp as home_bp
     from .notifications import bp as notifications_bp
+    from .outreach import bp as outreach_bp
     from .people import bp as people_bp
     from .retreats import bp as retreats_bp
 
@@ -86,6 +87,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(notifications_bp)
     app.register_blueprint(feeds_bp)
     app.register_blueprint(retreats_bp)
+    app.register_blueprint(outreach_bp)
 
 
 def register_error_handlers(app: Flask) -> None:

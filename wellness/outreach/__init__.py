@@ -1,3 +1,7 @@
 """Community Outreach Program: projects residents propose and run, shifts, volunteers, hours and totals."""
 
-from . import calendar_items, reminders  # noqa: F401 - the shifts provider and the day-before reminder
+from flask import Blueprint
+
+bp = Blueprint("outreach", __name__)
+
+from . import calendar_items, hours_views, reminders, shift_views, views  # noqa: E402,F401

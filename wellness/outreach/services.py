@@ -56,8 +56,10 @@ def _check_project(data: ProjectData) -> None:
         raise ValidationFailed("Give the project a title of up to 200 characters.", field="title")
     if data.kind not in PROJECT_KINDS:
         raise ValidationFailed("Choose a kind from the list.", field="kind")
-    if not data.partner_name.strip():
-        raise ValidationFailed("Name the partner organisation.", field="partner_name")
+    if not data.partner_name.strip() or len(data.partner_name.strip()) > 200:
+        raise ValidationFailed("Name the partner organisation in up to 200 characters.", field="partner_name")
+    if len(data.partner_address.strip()) > 300:
+        raise ValidationFailed("Keep the partner's address to 300 characters.", field="partner_address")
     if data.ends_on < data.starts_on:
         raise ValidationFailed("The project must end on or after its first day.", field="ends_on")
     if (data.ends_on - data.starts_on).days > 366:
@@ -149,7 +151,9 @@ def update_project(actor, project: Project, data: ProjectData) -> Project:
         raise NotAllowed("Only the project's organisers change it.")
     _check_project(data)
     tz = program_tz()
-    outside = [s for s in project.shifts if not data.starts_on <= local_date(s.starts_at, tz) <= data.ends_on]
+    outside = [
+        s for s in project.shifts if not _within(data.starts_on, data.ends_on, s.starts_at, s.ends_at, tz)
+    ]
     if outside:
         raise ValidationFailed(
             f"The {outside[0].role} shift would fall outside the new dates.", field="starts_on"
@@ -179,7 +183,7 @@ def record_amount(actor, project: Project, amount: Decimal) -> Project:
     """Record what a fundraiser raised (in dollars). Raises NotAllowed and ValidationFailed."""
     if not can_organise(actor, project):
         raise NotAllowed("Only the project's organisers record its total.")
-    if amount < 0 or amount >= Decimal("10000000"):
+    if not amount.is_finite() or amount < 0 or amount >= Decimal("10000000"):
         raise ValidationFailed("Enter an amount from 0 up to $9,999,999.99.", field="amount")
     project.amount_raised = amount.quantize(Decimal("0.01"))
     project.updated_at = utcnow()
@@ -187,6 +191,12 @@ def record_amount(actor, project: Project, amount: Decimal) -> Project:
         actor, "outreach.amount", "outreach_project", project.id, None, {"amount": str(project.amount_raised)}
     )
     return project
+
+
+def _within(first: date, last: date, starts_at: datetime, ends_at: datetime, tz: str) -> bool:
+    """Whether a shift starts and ends on the project's days (a shift may end at the last midnight)."""
+    last_moment = ends_at - timedelta(microseconds=1)
+    return first <= local_date(starts_at, tz) and local_date(last_moment, tz) <= last
 
 
 def _check_shift(project: Project, data: ShiftData) -> None:
@@ -201,7 +211,7 @@ def _check_shift(project: Project, data: ShiftData) -> None:
     if not 1 <= data.slots <= MAX_SLOTS:
         raise ValidationFailed(f"A shift needs between 1 and {MAX_SLOTS} slots.", field="slots")
     tz = program_tz()
-    if not project.starts_on <= local_date(data.starts_at, tz) <= project.ends_on:
+    if not _within(project.starts_on, project.ends_on, data.starts_at, data.ends_at, tz):
         raise ValidationFailed(
             f"The shift must fall within the project's dates ({project.starts_on:%b %-d} – {project.ends_on:%b %-d}).",
             field="day",
@@ -229,3 +239,57 @@ def volunteers(shift_id: int) -> list[ShiftSignup]:
             .order_by(ShiftSignup.signed_up_at, ShiftSignup.id)
         )
     )
+
+
+def can_see_project(person, project: Project) -> bool:
+    """Approved projects are for everyone signed in; proposals and declined ones for organisers and coordinators."""
+    return project.is_approved or can_organise(person, project)
+
+
+@dataclass(frozen=True)
+class ProjectLists:
+    upcoming: list[Project]
+    mine: list[Project]
+    to_decide: list[Project]
+    past: list[Project]
+
+
+def project_lists(person, today: date) -> ProjectLists:
+    """What the outreach page shows `person`: upcoming approved projects, their own (any status),
+    proposals waiting for a decision (coordinators), and the last year's finished projects."""
+    projects = list(
+        db.session.scalars(
+            select(Project)
+            .where(Project.ends_on >= today - timedelta(days=365))
+            .order_by(Project.starts_on, Project.id)
+        )
+    )
+    return ProjectLists(
+        upcoming=[p for p in projects if p.is_approved and p.ends_on >= today],
+        mine=[p for p in projects if is_project_organiser(person, p)],
+        to_decide=[p for p in projects if p.status == "proposed"] if can_decide(person) else [],
+        past=[p for p in reversed(projects) if p.is_approved and p.ends_on < today],
+    )
+
+
+@dataclass(frozen=True)
+class ShiftView:
+    shift: Shift
+    volunteers: list[ShiftSignup]
+
+    @property
+    def free(self) -> int:
+        return max(0, self.shift.slots - len(self.volunteers))
+
+
+def shift_views(project: Project) -> list[ShiftView]:
+    """The project's shifts in time order, each with its volunteers in sign-up order (one query)."""
+    by_shift: dict[int, list[ShiftSignup]] = {shift.id: [] for shift in project.shifts}
+    if by_shift:
+        for signup in db.session.scalars(
+            select(ShiftSignup)
+            .where(ShiftSignup.shift_id.in_(by_shift))
+            .order_by(ShiftSignup.signed_up_at, ShiftSignup.id)
+        ):
+            by_shift[signup.shift_id].append(signup)
+    return [ShiftView(shift, by_shift[shift.id]) for shift in project.shifts]

@@ -61,7 +61,10 @@ def _refuse_clashes(shift: Shift, person_id: int, now: datetime) -> None:
         person_id, shift.starts_at, shift.ends_at, program_tz(), now, ignore=(f"outreach-shift-{shift.id}",)
     )
     if clashes:
-        raise Conflict(f"The {shift.role} shift overlaps {clashes[0].title}, which you are already going to.")
+        # Every clash by name: a retreat session always sits inside its retreat, which comes first.
+        names = list(dict.fromkeys(item.title for item in clashes))
+        named = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        raise Conflict(f"The {shift.role} shift overlaps {named}, which you are already going to.")
 
 
 def sign_up_for_shift(actor, shift: Shift, person, now: datetime | None = None) -> ShiftSignup:
@@ -186,7 +189,8 @@ def log_extra_hours(actor, shift: Shift, hours: Decimal, note: str = "") -> Extr
     signup = signup_of(shift.id, actor.id)
     if signup is None or not signup.attended:
         raise ValidationFailed("You can log extra hours only for a shift you were confirmed on.")
-    if not Decimal("0") < hours <= Decimal("24"):
+    # Rounded first: 0.001 would pass as more than 0 and be stored as 0.00, against the CHECK.
+    if not hours.is_finite() or not Decimal("0") < hours.quantize(Decimal("0.01")) <= Decimal("24"):
         raise ValidationFailed("Enter between 0.25 and 24 hours.", field="hours")
     extra = ExtraHours(signup_id=signup.id, hours=hours.quantize(Decimal("0.01")), note=note.strip()[:300])
     db.session.add(extra)
@@ -242,3 +246,16 @@ def service_hours(academic_year: int, person_ids: list[int] | None = None) -> di
 
 def this_academic_year(now: datetime | None = None) -> int:
     return academic_year_of(local_date(now or utcnow(), program_tz()))
+
+
+def pending_hours(project) -> list[ExtraHours]:
+    """Extra hours logged on the project's shifts, waiting for an organiser, oldest first."""
+    return list(
+        db.session.scalars(
+            select(ExtraHours)
+            .join(ShiftSignup, ShiftSignup.id == ExtraHours.signup_id)
+            .join(Shift, Shift.id == ShiftSignup.shift_id)
+            .where(Shift.project_id == project.id, ExtraHours.status == "pending")
+            .order_by(ExtraHours.created_at, ExtraHours.id)
+        )
+    )
