@@ -136,11 +136,11 @@ def take_offered_shift(
         raise NotAllowed("You can only take a shift for yourself.")
     _check_open(shift, now)
     shift = lock_shift(shift.id)
-    offer = db.session.get(ShiftSignup, offer_id)
+    offer = db.session.get(ShiftSignup, offer_id, populate_existing=True)  # as it is under the lock
     if offer is None or offer.shift_id != shift.id or offer.offered_at is None:
         raise ValidationFailed("That slot is no longer on offer.")
     if offer.person_id == person.id:
-        raise ValidationFailed("This is your own slot; withdraw the offer instead.")
+        raise ValidationFailed("This is already your slot; it stays yours until someone else takes it.")
     if signup_of(shift.id, person.id) is not None:
         raise ValidationFailed("You already have a slot in this shift.")
     _refuse_clashes(shift, person.id, now)
@@ -190,7 +190,7 @@ def log_extra_hours(actor, shift: Shift, hours: Decimal, note: str = "") -> Extr
     if signup is None or not signup.attended:
         raise ValidationFailed("You can log extra hours only for a shift you were confirmed on.")
     # Rounded first: 0.001 would pass as more than 0 and be stored as 0.00, against the CHECK.
-    if not hours.is_finite() or not Decimal("0") < hours.quantize(Decimal("0.01")) <= Decimal("24"):
+    if not hours.is_finite() or not Decimal("0.25") <= hours.quantize(Decimal("0.01")) <= Decimal("24"):
         raise ValidationFailed("Enter between 0.25 and 24 hours.", field="hours")
     extra = ExtraHours(signup_id=signup.id, hours=hours.quantize(Decimal("0.01")), note=note.strip()[:300])
     db.session.add(extra)

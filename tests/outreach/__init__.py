@@ -1,0 +1,1 @@
+"""Tests of the Community Outreach Program: projects, shifts, volunteers, hours, feeds and reminders."""
