@@ -35,12 +35,20 @@ format: $(VENV)/.dev-installed
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# The whole suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set.
+# The whole suite on SQLite, and again on PostgreSQL when TEST_DATABASE_URL is set. The two passes
+# run side by side (each has its own databases, ports and Redis keys); the SQLite pass's output is
+# shown when both are done.
 test: lint
-	env -u TEST_DATABASE_URL $(BIN)/pytest -q -p no:cacheprovider
 ifdef TEST_DATABASE_URL
-	$(BIN)/pytest -q -p no:cacheprovider
+	log=$$(mktemp); \
+	env -u TEST_DATABASE_URL $(BIN)/pytest -q -p no:cacheprovider > $$log 2>&1 & \
+	sqlite=$$!; \
+	$(BIN)/pytest -q -p no:cacheprovider; postgres=$$?; \
+	wait $$sqlite; sqlite_status=$$?; \
+	echo "--- SQLite pass ---"; cat $$log; rm -f $$log; \
+	test $$postgres -eq 0 -a $$sqlite_status -eq 0
 else
+	env -u TEST_DATABASE_URL $(BIN)/pytest -q -p no:cacheprovider
 	@if [ "$$REQUIRE_POSTGRES" = "1" ]; then echo "REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set" >&2; exit 1; fi
 	@echo "TEST_DATABASE_URL is not set: the PostgreSQL pass was skipped."
 endif
