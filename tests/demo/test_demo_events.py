@@ -179,7 +179,9 @@ def test_the_year_has_events_of_every_standard_kind(demo_year):
     events = demo_year(DEMO_DAY).events
 
     assert {event.kind.slug for event in events} == {slug for slug, _, _ in STANDARD_KINDS}
-    assert 120 <= len(events) <= 180
+    assert (
+        100 <= len(events) <= 180
+    )  # shelter meals are outreach projects and skills sessions retreat sessions
 
 
 def test_events_keep_sensible_local_hours(demo_year):

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from ..dates import program_today
 from ..events.models import Event, Rsvp
 from ..extensions import db
+from ..outreach.models import Project, ShiftSignup
 from ..retreats.models import SessionSignup
 from .seed import DEMO_PASSWORD, NAMED, is_empty, seed_demo
 
@@ -31,12 +32,13 @@ def seed_command(seed: int, today, if_empty: bool) -> None:
     context = seed_demo(seed, day)
     db.session.commit()
     total = len({p.id for group in context.people.values() for p in group})
-    events, rsvps, signups = (
-        db.session.scalar(select(func.count()).select_from(model)) for model in (Event, Rsvp, SessionSignup)
+    events, rsvps, signups, projects, volunteers = (
+        db.session.scalar(select(func.count()).select_from(model))
+        for model in (Event, Rsvp, SessionSignup, Project, ShiftSignup)
     )
     click.echo(
-        f"Demo program loaded: {total} people, {events} events, {rsvps} RSVPs and {signups} retreat "
-        f"session sign-ups as of {day.isoformat()}."
+        f"Demo program loaded: {total} people, {events} events, {rsvps} RSVPs, {signups} retreat session "
+        f"sign-ups and {projects} outreach projects with {volunteers} shift sign-ups as of {day.isoformat()}."
     )
     if not if_empty:  # `make run` prints the sign-ins itself, every time
         print_logins()

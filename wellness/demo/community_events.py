@@ -14,38 +14,7 @@ def plan_outreach(year: Year, groups: dict[str, Group]) -> None:
     def organisers() -> list[Person]:
         return [*rng.sample(leads, 2), year.coordinator]
 
-    for month in (7, 8, 9, 10, 11, 12, 1, 2, 3, 4, 5, 6):
-        add(
-            "outreach",
-            "Dinner service at Harbor Light Family Shelter",
-            nth(month, TUE, 2),
-            (17, 20),
-            capacity=8,
-            interest=0.06,
-            organisers=organisers(),
-            lead_days=21,
-            location="Harbor Light Family Shelter, 407 Shawmut Ave, Boston",
-            description="Cook and serve dinner for about 60 guests, most of them families.\n\n"
-            + bullet_list(
-                "Closed-toe shoes; hair tied back",
-                "We cook from 5, serve at 6:30, clean up by 8",
-                "Parking at the church lot across the street",
-            ),
-        )
-    for month in (8, 10, 12, 2, 4, 6):
-        add(
-            "outreach",
-            "Breakfast at Cityside Women's Shelter",
-            nth(month, SAT, 4),
-            (7, 10),
-            capacity=6,
-            interest=0.05,
-            organisers=organisers(),
-            lead_days=21,
-            location="Cityside Women's Shelter, 12 Dudley St, Roxbury, MA",
-            description="Prepare and serve a hot breakfast.\n\n"
-            + bullet_list("Six volunteers a shift", "Coffee for the volunteers is on us"),
-        )
+    # The shelter meals are outreach projects with shifts (demo/outreach.py); these are one-off events.
     add(
         "outreach",
         "Charles River 5K for Children's Health",

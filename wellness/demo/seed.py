@@ -76,6 +76,11 @@ class DemoContext:
     password_hash: str
     people: dict[str, list[Person]] = field(default_factory=dict)
     fields: dict[str, Field] = field(default_factory=dict)
+    seed: int = 0
+
+    def rng_for(self, part: str) -> random.Random:
+        """A random source of a step's own, so adding or changing one step leaves the others' data as it was."""
+        return random.Random(f"{self.seed}:{part}")
 
 
 DemoStep = Callable[[DemoContext], None]
@@ -96,7 +101,7 @@ def seed_demo(seed: int, today: date) -> DemoContext:
     fake = Faker("en_US")
     fake.seed_instance(seed)
     context = DemoContext(
-        rng=random.Random(seed), fake=fake, today=today, password_hash=hash_password(DEMO_PASSWORD)
+        rng=random.Random(seed), fake=fake, today=today, password_hash=hash_password(DEMO_PASSWORD), seed=seed
     )
     for step in STEPS:
         step(context)
@@ -187,4 +192,4 @@ def seed_people(ctx: DemoContext) -> None:
 
 # Later steps register after the people they need; importing them here means anything that seeds
 # the demo (the CLI, tests) runs every step.
-from . import events, retreats  # noqa: E402, F401
+from . import events, outreach, retreats  # noqa: E402, F401
