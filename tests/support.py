@@ -8,6 +8,7 @@ it the signed-in person Flask-Login cached in `g` during an earlier request.
 import html
 import os
 import re
+import threading
 from contextlib import contextmanager
 
 import pytest
@@ -102,3 +103,28 @@ def field_errors(page: str, field_id: str) -> list[str]:
         " ".join(html.unescape(message).split())
         for message in re.findall(r'class="invalid-feedback[^"]*">(.*?)</div>', rest[:end], re.S)
     ]
+
+
+@contextmanager
+def readings_while(app, read):
+    """Call `read()` (in an app context of its own) over and over while the block runs; yields the readings.
+
+    Concurrency tests use it to watch a count (seats, places, slots) never pass its limit mid-rush.
+    """
+    readings: list = []
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.is_set():
+            with app.app_context():
+                readings.append(read())
+                db.session.remove()
+            done.wait(0.005)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    try:
+        yield readings
+    finally:
+        done.set()
+        watcher.join(30)

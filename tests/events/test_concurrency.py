@@ -8,12 +8,12 @@ On SQLite the writers queue on BEGIN IMMEDIATE, on PostgreSQL on SELECT ... FOR 
 import logging
 import threading
 from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
 from sqlalchemy import select
 
+from tests.support import readings_while
 from wellness.events import seats
 from wellness.events.models import Event, Rsvp
 from wellness.extensions import db
@@ -159,26 +159,9 @@ def rsvp_post(client, event_id: int, response: str, guests: int = 0) -> Callable
     return post
 
 
-@contextmanager
 def seats_watched(app, event_id: int):
-    """Read seats_taken() over and over while the block runs; yields the list of readings."""
-    readings: list[int] = []
-    done = threading.Event()
-
-    def watch() -> None:
-        while not done.is_set():
-            with app.app_context():
-                readings.append(seats.seats_taken(event_id))
-                db.session.remove()
-            done.wait(0.005)
-
-    watcher = threading.Thread(target=watch, daemon=True)
-    watcher.start()
-    try:
-        yield readings
-    finally:
-        done.set()
-        watcher.join(30)
+    """The readings of seats.seats_taken(the event) while the block runs (see readings_while)."""
+    return readings_while(app, lambda: seats.seats_taken(event_id))
 
 
 def redirected_to_event(results, event_id: int) -> bool:

@@ -6,9 +6,7 @@ directly, as in tests/retreats/test_concurrency.py). A barrier releases them tog
 queue on the shift's lock: BEGIN IMMEDIATE on SQLite, SELECT ... FOR UPDATE on PostgreSQL.
 """
 
-import threading
 from collections.abc import Callable
-from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import select
@@ -16,6 +14,7 @@ from sqlalchemy import select
 from tests.events import test_concurrency as event_concurrency
 from tests.events.test_concurrency import release_together
 from tests.outreach.conftest import notices, volunteer_ids
+from tests.support import readings_while
 from wellness.errors import Conflict, DomainError, ValidationFailed
 from wellness.extensions import db
 from wellness.outreach import shifts
@@ -66,26 +65,9 @@ def take_request(app, shift_id: int, person_id: int, offer_id: int):
     )
 
 
-@contextmanager
 def slots_watched(app, shift_id: int):
-    """Read slots_taken() over and over while the block runs; yields the list of readings."""
-    readings: list[int] = []
-    done = threading.Event()
-
-    def watch() -> None:
-        while not done.is_set():
-            with app.app_context():
-                readings.append(shifts.slots_taken(shift_id))
-                db.session.remove()
-            done.wait(0.005)
-
-    watcher = threading.Thread(target=watch, daemon=True)
-    watcher.start()
-    try:
-        yield readings
-    finally:
-        done.set()
-        watcher.join(30)
+    """The readings of shifts.slots_taken(the shift) while the block runs (see readings_while)."""
+    return readings_while(app, lambda: shifts.slots_taken(shift_id))
 
 
 def signup_ids(app, shift_id: int) -> dict[int, int]:

@@ -7,9 +7,7 @@ A barrier releases them together. Writers queue on the retreat's lock (BEGIN IMM
 SELECT ... FOR UPDATE on PostgreSQL) and then on the session's.
 """
 
-import threading
 from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
@@ -18,6 +16,7 @@ from sqlalchemy import select
 from tests.events import test_concurrency as event_concurrency
 from tests.events.test_concurrency import release_together, rsvp_post
 from tests.retreats.conftest import on_day
+from tests.support import readings_while
 from wellness.errors import DomainError, ValidationFailed
 from wellness.events.models import Rsvp
 from wellness.events.waitlist import Waiting, positions
@@ -99,26 +98,9 @@ def assert_session_sound(state: SessionState) -> None:
     assert not state.going & set(state.waiting), "someone both has a place and waits"
 
 
-@contextmanager
 def places_watched(app, session_id: int):
-    """Read places_taken() over and over while the block runs; yields the list of readings."""
-    readings: list[int] = []
-    done = threading.Event()
-
-    def watch() -> None:
-        while not done.is_set():
-            with app.app_context():
-                readings.append(signups.places_taken(session_id))
-                db.session.remove()
-            done.wait(0.005)
-
-    watcher = threading.Thread(target=watch, daemon=True)
-    watcher.start()
-    try:
-        yield readings
-    finally:
-        done.set()
-        watcher.join(30)
+    """The readings of signups.places_taken(the session) while the block runs (see readings_while)."""
+    return readings_while(app, lambda: signups.places_taken(session_id))
 
 
 def session_places_without_the_retreat(app, retreat_id: int) -> list[tuple[int, int, str]]:
