@@ -46,16 +46,25 @@ def hours_rows(academic_year: int, on: date, program: str = "", level: int | Non
 
 
 def program_and_class_bars(rows: list[HoursRow]) -> list[Bar]:
-    """Total hours for each program and PGY that has residents, in program order then level."""
+    """Total hours for each program and PGY that has residents, in program order then level.
+
+    Residents with no PGY today (incoming, graduated, or no program) make a "no PGY" bar of their program.
+    """
     totals: dict[tuple[str, int | None], Decimal] = defaultdict(Decimal)
     for row in rows:
         totals[(row.program, row.level)] += row.hours
     order = list(PROGRAMS)
     keys = sorted(totals, key=lambda key: (order.index(key[0]) if key[0] in order else 99, key[1] or 0))
     return [
-        Bar(f"{PROGRAMS[p].label if p in PROGRAMS else 'Other'}, PGY-{level}", float(totals[(p, level)]))
+        Bar(f"{PROGRAMS[p].label if p in PROGRAMS else 'Other'}, {f'PGY-{level}' if level else 'no PGY'}",
+            float(totals[(p, level)]))
         for p, level in keys
-    ]
+    ]  # fmt: skip
+
+
+def _cell(text: str) -> str:
+    """A CSV cell that spreadsheets show as text: a leading =, +, - or @ would start a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def hours_csv(rows: list[HoursRow]) -> str:
@@ -64,6 +73,6 @@ def hours_csv(rows: list[HoursRow]) -> str:
     writer.writerow(["last_name", "first_name", "email", "program", "level", "shifts", "hours"])
     for row in rows:
         person = row.person
-        writer.writerow([person.last_name, person.first_name, person.email, row.program,
+        writer.writerow([_cell(person.last_name), _cell(person.first_name), _cell(person.email), row.program,
                          row.level or "", row.shifts, f"{row.hours:.2f}"])  # fmt: skip
     return out.getvalue()

@@ -48,9 +48,8 @@ def propose_project():
             project = services.propose_project(current_user, project_data(form))
             db.session.commit()
         except DomainError as error:
-            return render_template("outreach/project_form.html", form=form, project=None), show_domain_error(
-                error, form
-            )
+            status = show_domain_error(error, form)  # before rendering: it puts the message on the form
+            return render_template("outreach/project_form.html", form=form, project=None), status
         flash(
             f"{project.title} is proposed. Coordinators have been told; you will hear when it is decided.",
             "success",
