@@ -180,6 +180,7 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("outreach.edit_project", "POST"): RUNS_PROJECT,
     ("outreach.add_organiser", "POST"): RUNS_PROJECT,
     ("outreach.record_amount", "POST"): RUNS_PROJECT,
+    ("outreach.add_runner", "POST"): outcomes(resident="bad", coordinator="bad", admin="bad"),  # not a race
     ("outreach.add_shift", "GET"): RUNS_PROJECT,
     ("outreach.add_shift", "POST"): RUNS_PROJECT,
     ("outreach.sign_up", "POST"): SIGNED_IN,
@@ -281,6 +282,7 @@ BODIES = {
     ("outreach.decide_project", "POST"): lambda w: {"decision": "approve"},
     ("outreach.add_organiser", "POST"): lambda w: {"email": w.people["other_resident"].email},
     ("outreach.record_amount", "POST"): lambda w: {"amount": "1250.50"},
+    ("outreach.add_runner", "POST"): lambda w: {"who": "Sam Guest", "team": "Residency Runners"},
     ("outreach.add_shift", "POST"): lambda w: {
         "role": "Serving",
         "day": w.project_day,

@@ -72,3 +72,21 @@ def test_runners_are_refused_for_other_kinds_unknown_addresses_and_non_organiser
     with pytest.raises(NotAllowed):
         add_runner(race, "Sam Guest", actor=outsider)
     assert database_state(app) == before
+
+
+def test_organisers_enter_runners_on_the_race_page_and_it_shows_the_teams(
+    client, login_as, organiser, make_project, residents
+):
+    race = make_project(kind="race", title="Doctors' Dash")
+    [outsider] = residents(1)
+    login_as(organiser)
+
+    response = client.post(
+        f"/outreach/{race.id}/runners", data={"who": "Dr. Ana Lopez", "team": "Faculty Flyers"}
+    )
+
+    assert response.status_code == 302
+    page = client.get(f"/outreach/{race.id}").get_data(as_text=True)
+    assert "Faculty Flyers" in page and "Dr. Ana Lopez" in page
+    login_as(outsider)
+    assert client.post(f"/outreach/{race.id}/runners", data={"who": "Sam", "team": ""}).status_code == 403

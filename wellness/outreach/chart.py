@@ -25,7 +25,7 @@ def bar_chart(bars: list[Bar], unit: str = "h", title: str = "") -> str:
     width = LABEL_WIDTH + CHART_WIDTH + 70
     top = max((bar.value for bar in bars), default=0) or 1
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         f'role="img" aria-label="{escape(title)}" class="bar-chart">',
         f"<title>{escape(title)}</title>",
     ]

@@ -76,3 +76,11 @@ class HoursForm(Form):
         validators=[InputRequired("Enter the hours."), NumberRange(0.25, 24, "Enter between 0.25 and 24 hours.")],
     )  # fmt: skip
     note = StringField("What for", validators=[Optional(), Length(max=300)])
+
+
+class RunnerForm(Form):
+    who = StringField(
+        "Runner", validators=[DataRequired("Enter a resident's e-mail or a guest's name."), Length(max=200)],
+        description="A resident's e-mail address, or a guest's name.",
+    )  # fmt: skip
+    team = StringField("Team", validators=[Optional(), Length(max=120)])

@@ -8,8 +8,8 @@ from ..errors import DomainError
 from ..events.display import program_tz
 from ..extensions import db
 from ..forms_support import ConfirmForm, show_domain_error
-from . import bp, services, shifts
-from .forms import AmountForm, DecideForm, HoursForm, OrganiserForm, ProjectForm, ShiftForm
+from . import bp, services, shifts, totals
+from .forms import AmountForm, DecideForm, HoursForm, OrganiserForm, ProjectForm, RunnerForm, ShiftForm
 from .models import Project
 
 
@@ -63,10 +63,12 @@ def project_page(project: Project, status: int = 200, **forms):
     forms.setdefault("organiser_form", OrganiserForm())
     forms.setdefault("amount_form", AmountForm(amount=project.amount_raised))
     forms.setdefault("hours_form", HoursForm())
+    forms.setdefault("runner_form", RunnerForm())
     page = render_template(
         "outreach/show.html",
         project=project,
         shift_views=services.shift_views(project),
+        totals=totals.project_totals(project),
         confirm_form=ConfirmForm(),
         organiser=services.can_organise(current_user, project),
         can_decide=services.can_decide(current_user),
@@ -186,3 +188,16 @@ def add_shift(project_id):
     return render_template(
         "outreach/shift_form.html", form=form, project=project
     ), 400 if form.errors else 200
+
+
+@bp.route("/outreach/<int:project_id>/runners", methods=["POST"])
+@login_required
+def add_runner(project_id):
+    project = get_project(project_id)
+    if not services.can_organise(current_user, project):
+        abort(403)
+    form = RunnerForm()
+    if not form.validate_on_submit():
+        return project_page(project, 400, runner_form=form)
+    return _act(project, lambda: totals.add_runner(current_user, project, form.who.data, form.team.data or ""), form,
+                "The runner is entered.", runner_form=form)  # fmt: skip
