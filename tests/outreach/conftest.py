@@ -29,6 +29,7 @@ from wellness.people.models import Person
 answer = events_fixtures.answer
 coordinator = events_fixtures.coordinator
 make_event = events_fixtures.make_event
+make_group = events_fixtures.make_group
 make_retreat = retreat_fixtures.make_retreat
 make_session = retreat_fixtures.make_session
 sign_up = retreat_fixtures.sign_up  # a place in a retreat session, not a shift: see `volunteer`

@@ -176,7 +176,7 @@ def test_only_coordinators_decide_projects(app, organiser, make_person, propose,
     before = database_state(app)
 
     for approve in (True, False):
-        with pytest.raises(NotAllowed, match="Only coordinators approve or decline"):
+        with pytest.raises(NotAllowed, match="Only coordinators and outreach leads approve or decline"):
             decide(project, approve, "Not now.", actor=actor)
 
     assert database_state(app) == before
@@ -394,3 +394,15 @@ def test_only_organisers_record_the_amount(app, make_person, make_project, recor
         record_amount(project, "100", actor=outsider)
 
     assert database_state(app) == before
+
+
+def test_members_of_the_outreach_leads_group_decide_like_coordinators(
+    app, residents, propose, decide, make_group
+):
+    lead, proposer = residents(2)
+    make_group("Outreach leads", members=[lead])
+    project = propose(proposer)
+
+    decide(project, approve=True, actor=lead)
+
+    assert project_row(app, project.id).status == "approved"

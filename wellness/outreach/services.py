@@ -4,12 +4,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..audit import record
 from ..dates import local_date, utcnow
 from ..errors import NotAllowed, ValidationFailed
 from ..events.display import program_tz
+from ..events.models import Group, group_members
 from ..extensions import db
 from ..notifications.services import notify
 from ..people.models import Person, Role
@@ -36,9 +37,28 @@ class ShiftData:
     slots: int
 
 
+# Members of the coordinators' group with this name (Groups page) approve projects as coordinators do.
+OUTREACH_LEADS_GROUP = "Outreach leads"
+
+
+def is_outreach_lead(person) -> bool:
+    person_id = getattr(person, "id", None)
+    if person_id is None:
+        return False
+    return bool(
+        db.session.scalar(
+            select(group_members.c.person_id)
+            .join(Group, Group.id == group_members.c.group_id)
+            .where(
+                func.lower(Group.name) == OUTREACH_LEADS_GROUP.lower(), group_members.c.person_id == person_id
+            )
+        )
+    )
+
+
 def can_decide(person) -> bool:
-    """Coordinators approve and decline proposed projects."""
-    return can_manage_events(person)
+    """Coordinators and outreach leads approve and decline proposed projects."""
+    return can_manage_events(person) or is_outreach_lead(person)
 
 
 def is_project_organiser(person, project: Project) -> bool:
@@ -109,7 +129,7 @@ def decide_project(actor, project: Project, approve: bool, reason: str = "") -> 
     decline has no reason.
     """
     if not can_decide(actor):
-        raise NotAllowed("Only coordinators approve or decline projects.")
+        raise NotAllowed("Only coordinators and outreach leads approve or decline projects.")
     if project.status != "proposed":
         raise ValidationFailed(f"This project was already {project.status}.")
     if not approve and not reason.strip():
@@ -242,8 +262,8 @@ def volunteers(shift_id: int) -> list[ShiftSignup]:
 
 
 def can_see_project(person, project: Project) -> bool:
-    """Approved projects are for everyone signed in; proposals and declined ones for organisers and coordinators."""
-    return project.is_approved or can_organise(person, project)
+    """Approved projects are for everyone signed in; proposals and declined ones for organisers and deciders."""
+    return project.is_approved or can_organise(person, project) or can_decide(person)
 
 
 @dataclass(frozen=True)
