@@ -172,3 +172,11 @@ def personas(make_person):
         "coordinator": make_person("coordinator"),
         "admin": make_person("admin"),
     }
+
+
+def pytest_collection_modifyitems(config, items):
+    """On the PostgreSQL pass, leave out the tests of pure modules (marked `pure`): the SQLite pass runs them."""
+    if POSTGRES_URL:
+        pure = [item for item in items if item.get_closest_marker("pure")]
+        config.hook.pytest_deselected(items=pure)
+        items[:] = [item for item in items if not item.get_closest_marker("pure")]

@@ -25,7 +25,7 @@ try:  # the fixtures below skip (or fail) with a clear message when playwright i
 except ImportError:  # pragma: no cover - depends on the machine
     expect = None
 
-__all__ = ["PASSWORD", "expect", "from_database", "sign_in"]
+__all__ = ["PASSWORD", "expect", "from_database", "nav", "sign_in"]
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -105,7 +105,11 @@ class BrowserPages:
         options = (
             {"viewport": PHONE, "is_mobile": True, "has_touch": True} if phone else {"viewport": DESKTOP}
         )
-        context = self.browser.new_context(base_url=self.base_url, **options)
+        # Browsers let a focused page write to the clipboard on a click; headless Chromium asks
+        # for the permission, so it is granted here as a visitor's browser would.
+        context = self.browser.new_context(
+            base_url=self.base_url, permissions=["clipboard-read", "clipboard-write"], **options
+        )
         context.set_default_timeout(5_000)
         self.contexts.append(context)
         page = context.new_page()
@@ -190,3 +194,13 @@ def from_database(db, read):
         return read(db.session)
     finally:
         db.session.rollback()
+
+
+def nav(page):
+    """The main navigation, opened first on a phone, where it is folded behind the Menu button."""
+    page.wait_for_load_state()  # the menu only opens once Bootstrap's script has run
+    menu = page.get_by_role("button", name="Menu")
+    if menu.is_visible():
+        menu.click()
+        expect(page.locator("#nav")).to_have_class(re.compile(r"(^|\s)show(\s|$)"))
+    return page.get_by_role("navigation", name="Main")

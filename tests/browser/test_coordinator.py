@@ -128,6 +128,7 @@ def test_invited_person_sets_a_password_once_and_the_link_then_stops_working(
     copy = staff.locator("button[data-copy]")
     copy.click()
     expect(copy).to_have_text("Copied")
+    assert staff.evaluate("navigator.clipboard.readText()") == link
     assert from_database(
         db, lambda s: s.scalars(select(AccessToken.purpose).where(AccessToken.person_id == invitee.id)).all()
     ) == ["invitation"]

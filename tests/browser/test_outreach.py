@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.browser.conftest import expect, from_database, sign_in
+from tests.browser.conftest import expect, from_database, nav, sign_in
 from tests.events.conftest import at
 from wellness.dates import academic_year_of, program_today, utcnow
 from wellness.outreach.models import Shift, ShiftSignup
@@ -15,16 +15,6 @@ pytestmark = pytest.mark.browser
 
 TZ = "America/New_York"
 TITLE = "Dinner at Pine Street Inn"
-
-
-def nav(page):
-    """The main navigation, opened first on a phone, where it is folded behind the Menu button."""
-    page.wait_for_load_state()  # the menu only opens once Bootstrap's script has run
-    menu = page.get_by_role("button", name="Menu")
-    if menu.is_visible():
-        menu.click()
-        expect(page.locator("#nav")).to_have_class(re.compile(r"(^|\s)show(\s|$)"))
-    return page.get_by_role("navigation", name="Main")
 
 
 def open_outreach(page) -> None:

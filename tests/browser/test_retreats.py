@@ -1,13 +1,12 @@
 """Retreats in the browser: a coordinator adds a session, residents sign up and wait, and the session reaches a feed."""
 
-import re
 from datetime import timedelta
 
 import pytest
 import requests
 from sqlalchemy import select
 
-from tests.browser.conftest import expect, from_database, sign_in
+from tests.browser.conftest import expect, from_database, nav, sign_in
 from tests.events.conftest import at
 from tests.feeds.ical_check import parse_both
 from wellness.dates import program_today
@@ -17,16 +16,6 @@ pytestmark = pytest.mark.browser
 
 TZ = "America/New_York"
 TITLE = "IUD placement"
-
-
-def nav(page):
-    """The main navigation, opened first on a phone, where it is folded behind the Menu button."""
-    page.wait_for_load_state()  # the menu only opens once Bootstrap's script has run
-    menu = page.get_by_role("button", name="Menu")
-    if menu.is_visible():
-        menu.click()
-        expect(page.locator("#nav")).to_have_class(re.compile(r"(^|\s)show(\s|$)"))
-    return page.get_by_role("navigation", name="Main")
 
 
 def open_agenda(page, retreat_title: str) -> None:

@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 from wellness.calendar.conflicts import clashes
 from wellness.calendar.items import CalendarItem
 
+pytestmark = pytest.mark.pure
+
 PROGRAM_TZ = "America/New_York"
 NY = ZoneInfo(PROGRAM_TZ)
 UPDATED = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)

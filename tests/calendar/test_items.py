@@ -7,6 +7,8 @@ import pytest
 
 from wellness.calendar.items import CalendarItem, Window, overlaps
 
+pytestmark = pytest.mark.pure
+
 PROGRAM_TZ = "America/New_York"
 NY = ZoneInfo(PROGRAM_TZ)
 UPDATED = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)

@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 
 from wellness.events.waitlist import Waiting, fits, free_seats, positions, promotions
 
+pytestmark = pytest.mark.pure
+
 
 def waiting(*seats: int) -> list[Waiting]:
     """A waitlist whose requests have ids 1, 2, 3... in arrival order."""

@@ -13,6 +13,8 @@ from tests.feeds.ical_check import content_lines, offset_at, parse_both, text_of
 from wellness.calendar.items import CalendarItem
 from wellness.feeds.ical import FeedInfo, escape_text, fold, render_calendar, vtimezone
 
+pytestmark = pytest.mark.pure
+
 PROGRAM_TZ = "America/New_York"
 NY = ZoneInfo(PROGRAM_TZ)
 LONDON = ZoneInfo("Europe/London")

@@ -9,6 +9,8 @@ import pytest
 from wellness.calendar.items import CalendarItem
 from wellness.feeds.links import google_link, outlook_link
 
+pytestmark = pytest.mark.pure
+
 NY = ZoneInfo("America/New_York")
 BASE_URL = "https://wellness.example.org"
 UPDATED = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)

@@ -19,6 +19,8 @@ from wellness.people.roster import (
     parse_roster,
 )
 
+pytestmark = pytest.mark.pure
+
 YEAR = 2026
 HEADER = ",".join(COLUMNS)
 # email,first_name,last_name,roles,program,training_start_year,fields,firm,clinic_site,coach_capacity
