@@ -19,9 +19,9 @@ from tests.outreach.conftest import (
     volunteer_ids,
 )
 from tests.support import alerts, database_state, fetch, field_errors, text_of
+from wellness.charts import Bar, bar_chart
 from wellness.dates import academic_year_of, utcnow
 from wellness.extensions import db
-from wellness.outreach.chart import Bar, bar_chart
 from wellness.outreach.models import ExtraHours, Project, Shift
 
 TITLE = "Dinner at Pine Street Inn"

@@ -21,7 +21,8 @@ class CalendarItem:
     `uid` is unique within the installation and stable for the life of the underlying record,
     e.g. "event-12"; feeds add the server name. `revision` rises with every change a calendar
     client must notice; `updated_at` is when the item last changed in any way. `url` is a path
-    in the application (feeds make it absolute).
+    in the application (feeds make it absolute). `is_free` marks an item that informs without
+    taking the person's time (an overview for coordinators): it never clashes and shows as free.
     Raises ValueError when the times are inconsistent or a status or privacy is unknown.
     """
 
@@ -39,6 +40,7 @@ class CalendarItem:
     privacy: str = "private"
     revision: int = 1
     url: str = ""
+    is_free: bool = False
 
     def __post_init__(self):
         timed = self.starts_at is not None or self.ends_at is not None
@@ -70,8 +72,8 @@ class CalendarItem:
 
     @property
     def is_busy(self) -> bool:
-        """Whether the person is taken at that time: confirmed items only."""
-        return self.status == "confirmed"
+        """Whether the person is taken at that time: confirmed items that are not marked free."""
+        return self.status == "confirmed" and not self.is_free
 
     def span(self, tz_name: str) -> tuple[datetime, datetime]:
         """The item's start and end as UTC moments; whole days run midnight to midnight in `tz_name`."""

@@ -184,7 +184,7 @@ def render_event(item: CalendarItem, feed: FeedInfo, zone: ZoneInfo) -> list[str
     lines += [
         f"STATUS:{item.status.upper()}",
         f"CLASS:{item.privacy.upper()}",
-        f"TRANSP:{'TRANSPARENT' if item.status == 'cancelled' else 'OPAQUE'}",
+        f"TRANSP:{'TRANSPARENT' if item.status == 'cancelled' or item.is_free else 'OPAQUE'}",
         f"SEQUENCE:{item.revision}",
         f"LAST-MODIFIED:{stamp}",
     ]

@@ -9,10 +9,10 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from ..charts import Bar
 from ..extensions import db
 from ..people.models import Person, Role
 from ..people.programs import PROGRAMS
-from .chart import Bar
 from .shifts import service_hours
 
 

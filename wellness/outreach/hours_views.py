@@ -4,12 +4,12 @@ from flask import Response, render_template, request
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
+from ..charts import bar_chart
 from ..dates import program_today
 from ..events.display import program_tz
 from ..people.permissions import can_manage_events, require
 from ..people.programs import PROGRAM_CHOICES
 from . import bp, hours, shifts
-from .chart import bar_chart
 
 
 def _rows():
@@ -26,7 +26,12 @@ def _rows():
 def hours_report():
     require(can_manage_events(current_user))
     year, program, level, rows = _rows()
-    svg = bar_chart(hours.program_and_class_bars(rows), title=f"Service hours {year}–{year + 1}")
+    svg = bar_chart(
+        hours.program_and_class_bars(rows),
+        unit=" h",
+        empty="No hours yet.",
+        title=f"Service hours {year}–{year + 1}",
+    )
     chart = Markup(svg)  # noqa: S704 - bar_chart escapes every label and title it writes
     return render_template("outreach/hours.html", rows=rows, chart=chart, year=year, program=program,
                            level=level, programs=PROGRAM_CHOICES)  # fmt: skip

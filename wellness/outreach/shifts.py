@@ -64,7 +64,7 @@ def _refuse_clashes(shift: Shift, person_id: int, now: datetime) -> None:
         # Every clash by name: a retreat session always sits inside its retreat, which comes first.
         names = list(dict.fromkeys(item.title for item in clashes))
         named = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-        raise Conflict(f"The {shift.role} shift overlaps {named}, which you are already going to.")
+        raise Conflict(f"The {shift.role} shift overlaps {named}, already on your calendar.")
 
 
 def sign_up_for_shift(actor, shift: Shift, person, now: datetime | None = None) -> ShiftSignup:

@@ -21,6 +21,14 @@ def get_project(project_id: int) -> Project:
     return project
 
 
+def get_organised_project(project_id: int) -> Project:
+    """A project the current user organises (or, as a coordinator, runs); 404 as get_project, else 403."""
+    project = get_project(project_id)
+    if not services.can_organise(current_user, project):
+        abort(403)
+    return project
+
+
 def project_data(form: ProjectForm) -> services.ProjectData:
     return services.ProjectData(
         title=form.title.data, kind=form.kind.data, partner_name=form.partner_name.data,
@@ -64,15 +72,16 @@ def project_page(project: Project, status: int = 200, **forms):
     forms.setdefault("amount_form", AmountForm(amount=project.amount_raised))
     forms.setdefault("hours_form", HoursForm())
     forms.setdefault("runner_form", RunnerForm())
+    organiser = services.can_organise(current_user, project)
     page = render_template(
         "outreach/show.html",
         project=project,
         shift_views=services.shift_views(project),
         totals=totals.project_totals(project),
         confirm_form=ConfirmForm(),
-        organiser=services.can_organise(current_user, project),
+        organiser=organiser,
         can_decide=services.can_decide(current_user),
-        pending_hours=shifts.pending_hours(project) if services.can_organise(current_user, project) else [],
+        pending_hours=shifts.pending_hours(project) if organiser else [],
         now=utcnow(),
         **forms,
     )
@@ -116,9 +125,7 @@ def decide_project(project_id):
 @bp.route("/outreach/<int:project_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_project(project_id):
-    project = get_project(project_id)
-    if not services.can_organise(current_user, project):
-        abort(403)
+    project = get_organised_project(project_id)
     form = ProjectForm(obj=project)
     if form.validate_on_submit():
         try:
@@ -137,9 +144,7 @@ def edit_project(project_id):
 @bp.route("/outreach/<int:project_id>/organisers", methods=["POST"])
 @login_required
 def add_organiser(project_id):
-    project = get_project(project_id)
-    if not services.can_organise(current_user, project):
-        abort(403)
+    project = get_organised_project(project_id)
     form = OrganiserForm()
     if not form.validate_on_submit():
         return project_page(project, 400, organiser_form=form)
@@ -150,9 +155,7 @@ def add_organiser(project_id):
 @bp.route("/outreach/<int:project_id>/amount", methods=["POST"])
 @login_required
 def record_amount(project_id):
-    project = get_project(project_id)
-    if not services.can_organise(current_user, project):
-        abort(403)
+    project = get_organised_project(project_id)
     form = AmountForm()
     if not form.validate_on_submit():
         return project_page(project, 400, amount_form=form)
@@ -163,9 +166,7 @@ def record_amount(project_id):
 @bp.route("/outreach/<int:project_id>/shifts/new", methods=["GET", "POST"])
 @login_required
 def add_shift(project_id):
-    project = get_project(project_id)
-    if not services.can_organise(current_user, project):
-        abort(403)
+    project = get_organised_project(project_id)
     form = ShiftForm()
     if not form.is_submitted():
         form.day.data, form.slots.data = project.starts_on, 4
@@ -193,9 +194,7 @@ def add_shift(project_id):
 @bp.route("/outreach/<int:project_id>/runners", methods=["POST"])
 @login_required
 def add_runner(project_id):
-    project = get_project(project_id)
-    if not services.can_organise(current_user, project):
-        abort(403)
+    project = get_organised_project(project_id)
     form = RunnerForm()
     if not form.validate_on_submit():
         return project_page(project, 400, runner_form=form)

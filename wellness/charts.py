@@ -16,10 +16,10 @@ class Bar:
     value: float
 
 
-def bar_chart(bars: list[Bar], unit: str = "h", title: str = "") -> str:
+def bar_chart(bars: list[Bar], unit: str = "", title: str = "", empty: str = "No data yet.") -> str:
     """An accessible SVG: one bar per item, longest bar = the largest value, each labelled with its value.
 
-    Values below zero are drawn as zero. An empty list gives a small chart saying there is no data.
+    Values below zero are drawn as zero. An empty list gives a small chart saying `empty`.
     """
     height = max(1, len(bars)) * (BAR + GAP) + GAP
     width = LABEL_WIDTH + CHART_WIDTH + 70
@@ -30,7 +30,7 @@ def bar_chart(bars: list[Bar], unit: str = "h", title: str = "") -> str:
         f"<title>{escape(title)}</title>",
     ]
     if not bars:
-        parts.append(f'<text x="{GAP}" y="{BAR}" font-size="13" fill="#5c636a">No hours yet.</text>')
+        parts.append(f'<text x="{GAP}" y="{BAR}" font-size="13" fill="#5c636a">{escape(empty)}</text>')
     for n, bar in enumerate(bars):
         y = GAP + n * (BAR + GAP)
         length = round(max(0.0, bar.value) / top * CHART_WIDTH, 1)
@@ -39,7 +39,7 @@ def bar_chart(bars: list[Bar], unit: str = "h", title: str = "") -> str:
             f"{escape(bar.label)}</text>",
             f'<rect x="{LABEL_WIDTH}" y="{y}" width="{length}" height="{BAR}" fill="{COLOUR}" rx="3"/>',
             f'<text x="{LABEL_WIDTH + length + 6}" y="{y + BAR * 0.7:.1f}" font-size="13">'
-            f"{bar.value:g} {escape(unit)}</text>",
+            f"{bar.value:g}{escape(unit)}</text>",
         ]
     parts.append("</svg>")
     return "".join(parts)
