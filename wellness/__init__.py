@@ -75,6 +75,7 @@ def register_blueprints(app: Flask) -> None:
     from . import calendar  # noqa: F401 - the spine's flush listener
     from .events import bp as events_bp
     from .feeds import bp as feeds_bp
+    from .holidays import bp as holidays_bp
     from .home import bp as home_bp
     from .notifications import bp as notifications_bp
     from .outreach import bp as outreach_bp
@@ -88,6 +89,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(feeds_bp)
     app.register_blueprint(retreats_bp)
     app.register_blueprint(outreach_bp)
+    app.register_blueprint(holidays_bp)
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -116,14 +118,17 @@ def register_security(app: Flask) -> None:
 def register_template_globals(app: Flask) -> None:
     from .dates import as_local, program_today
     from .people import permissions
+    from .people.programs import PROGRAMS
     from .rich_text import render_markdown
-    from .wording import people_count
+    from .wording import ordinal, people_count
 
     app.jinja_env.globals.update(permissions.PREDICATES)
     app.jinja_env.globals["program_today"] = lambda: program_today(app.config["WELLNESS_TIMEZONE"])
     app.jinja_env.globals["program_name"] = app.config["WELLNESS_PROGRAM_NAME"]
 
     app.jinja_env.filters["people"] = people_count
+    app.jinja_env.filters["ordinal"] = ordinal
+    app.jinja_env.filters["program_label"] = lambda key: PROGRAMS[key].label if key in PROGRAMS else key
     app.jinja_env.filters["markdown"] = render_markdown
 
     @app.template_filter("local")
@@ -135,6 +140,7 @@ def register_template_globals(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from .demo.cli import demo_cli
     from .feeds.cli import feeds_cli
+    from .holidays.cli import holidays_cli
     from .notifications.cli import notifications_cli
     from .people.cli import roster_cli, users_cli
 
@@ -143,6 +149,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(notifications_cli)
     app.cli.add_command(feeds_cli)
+    app.cli.add_command(holidays_cli)
 
 
 def register_logging(app: Flask) -> None:
