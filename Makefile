@@ -57,6 +57,7 @@ bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/roster_import.py
 	$(BIN)/python bench/rsvp_load.py
 	$(BIN)/python bench/feeds.py
+	$(BIN)/python bench/holidays.py
 
 clean:
 	rm -rf $(VENV) tests/artifacts .pytest_cache .ruff_cache

@@ -23,20 +23,26 @@ from sqlalchemy import select
 
 from tests.conftest import PASSWORD, PERSONAS
 from tests.support import database_state
-from wellness.dates import as_local, local_to_utc, program_today
+from wellness.dates import as_local, local_to_utc, program_today, utcnow
 from wellness.events import groups, seats, services
 from wellness.events.models import EventKind
 from wellness.extensions import db
 from wellness.feeds.tokens import issue_feed_token
+from wellness.holidays import blocks as holiday_blocks
+from wellness.holidays import services as holiday_services
+from wellness.holidays import swaps as holiday_swaps
+from wellness.holidays.models import HolidayYear
 from wellness.notifications.services import notify
 from wellness.outreach import services as outreach
 from wellness.outreach import shifts
 from wellness.outreach.models import ExtraHours, Shift, ShiftSignup
 from wellness.people.models import Field, Person
+from wellness.people.services import ensure_roles
 from wellness.retreats import services as retreats
 from wellness.retreats.signups import sign_up
 
 IGNORED_ENDPOINTS = {"static", "bootstrap.static"}
+TZ = "America/New_York"
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 
 
@@ -67,6 +73,9 @@ OWN_NOTICE = outcomes(
 
 # The resident's own outreach project: they organise it, and coordinators may step in.
 RUNS_PROJECT = outcomes(resident="ok", coordinator="ok", admin="ok")
+# A holiday swap the other resident offered the resident: only the resident answers it; the proposer and
+# staff may see it but not answer; for anyone else it does not exist.
+ANSWERS_SWAP = outcomes(resident="ok", faculty="hidden")
 
 MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("home.health", "GET"): PUBLIC,
@@ -193,7 +202,58 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("outreach.decide_hours", "POST"): RUNS_PROJECT,
     ("outreach.hours_report", "GET"): STAFF,
     ("outreach.export_hours", "GET"): STAFF,
+    # Holidays: two years (see holiday_world). The residents rank the coming year's blocks; staff set up,
+    # allocate, pin and publish it. In the published year the resident holds a block, the other resident
+    # has offered them a swap, and a swap the resident accepted waits for a coordinator; anyone with a
+    # block may propose one, and people without a block are refused as bad input.
+    ("holidays.index", "GET"): SIGNED_IN,
+    ("holidays.setup_year", "POST"): STAFF,
+    ("holidays.manage_year", "GET"): STAFF,
+    ("holidays.add_block", "GET"): STAFF,
+    ("holidays.add_block", "POST"): STAFF,
+    ("holidays.edit_block", "GET"): STAFF,
+    ("holidays.edit_block", "POST"): STAFF,
+    ("holidays.remove_block", "POST"): STAFF,
+    ("holidays.set_window", "POST"): STAFF,
+    ("holidays.save_settings", "POST"): STAFF,
+    ("holidays.remind_unranked", "POST"): STAFF,
+    ("holidays.excuse_resident", "POST"): STAFF,
+    ("holidays.include_resident", "POST"): STAFF,
+    ("holidays.flag_priority", "POST"): STAFF,
+    ("holidays.unflag_priority", "POST"): STAFF,
+    ("holidays.rank_blocks", "POST"): outcomes(resident="ok", other_resident="ok"),
+    ("holidays.show_allocation", "GET"): STAFF,
+    ("holidays.run_allocation", "POST"): STAFF,
+    ("holidays.pin_resident", "POST"): STAFF,
+    ("holidays.publish_allocation", "POST"): STAFF,
+    ("holidays.unpublish_allocation", "POST"): STAFF,
+    ("holidays.who_is_off", "GET"): STAFF,
+    ("holidays.propose_swap", "POST"): outcomes(
+        resident="ok", other_resident="ok", faculty="bad", coordinator="bad", admin="bad"
+    ),
+    ("holidays.accept_swap", "POST"): ANSWERS_SWAP,
+    ("holidays.decline_swap", "POST"): ANSWERS_SWAP,
+    ("holidays.withdraw_swap", "POST"): outcomes(other_resident="ok", faculty="hidden"),
+    ("holidays.approve_swap", "POST"): STAFF,
+    ("holidays.refuse_swap", "POST"): STAFF,
 }
+
+
+@dataclass(frozen=True)
+class HolidayWorld:
+    """Two holiday years, both with the personas' residents and two more taking part."""
+
+    year: int  # the coming year: a preview, its ranking window open, no pins
+    published_year: int  # the year before: published, swaps need approval, everyone pinned to a block
+    block_ids: tuple[int, ...]  # the coming year's blocks, in date order
+    swap_id: int  # the other resident offers the resident their block; not answered yet
+    accepted_swap_id: int  # a third resident's offer the resident accepted, waiting for a coordinator
+    partner_id: int  # a fourth resident, with no swap of their own
+    partner_block_id: int  # the fourth resident's block in the published year
+
+    @property
+    def block_id(self) -> int:
+        return self.block_ids[2]  # Christmas
 
 
 @dataclass(frozen=True)
@@ -217,6 +277,7 @@ class World:
     hours_id: int = 0  # extra hours the resident logged on the past shift
     project_day: str = ""
     project_span: tuple[str, str] = ("", "")
+    holidays: HolidayWorld | None = None  # built for the holiday routes only
 
     @property
     def resident(self):
@@ -292,6 +353,49 @@ BODIES = {
     },
     ("outreach.log_hours", "POST"): lambda w: {"hours": "1.5", "note": "Drove donations"},
     ("retreats.edit_session", "POST"): lambda w: w.session_form,
+    ("holidays.setup_year", "POST"): lambda w: {"year": str(w.holidays.year + 1)},
+    ("holidays.add_block", "POST"): lambda w: {
+        "name": "Summer",
+        "key": "summer",
+        "starts_on": f"{w.holidays.year}-08-10",
+        "ends_on": f"{w.holidays.year}-08-13",
+        "capacity": "2",
+    },
+    ("holidays.edit_block", "POST"): lambda w: {
+        "name": "Christmas",
+        "key": "christmas",
+        "starts_on": f"{w.holidays.year}-12-23",
+        "ends_on": f"{w.holidays.year}-12-27",
+        "capacity": "2",
+    },
+    ("holidays.set_window", "POST"): lambda w: {
+        "opens_on": program_today(TZ).isoformat(),
+        "closes_on": (program_today(TZ) + timedelta(days=3)).isoformat(),
+    },
+    ("holidays.save_settings", "POST"): lambda w: {"swaps_need_approval": "y"},
+    ("holidays.excuse_resident", "POST"): lambda w: {
+        "excuse-person_id": str(w.resident.id),
+        "excuse-reason": "Parental leave",
+    },
+    ("holidays.flag_priority", "POST"): lambda w: {
+        "priority-person_id": str(w.resident.id),
+        "priority-reason": "Worked last Christmas",
+    },
+    ("holidays.rank_blocks", "POST"): lambda w: {
+        **{f"choice_{n}": str(block_id) for n, block_id in enumerate(w.holidays.block_ids, 1)},
+        "observance": "",
+    },
+    ("holidays.run_allocation", "POST"): lambda w: {"seed": "7"},
+    ("holidays.pin_resident", "POST"): lambda w: {
+        "person_id": str(w.resident.id),
+        "block_id": str(w.holidays.block_id),
+    },
+    ("holidays.unpublish_allocation", "POST"): lambda w: {"reason": "The Christmas dates changed."},
+    ("holidays.propose_swap", "POST"): lambda w: {
+        f"swap{w.holidays.published_year}-block_id": str(w.holidays.partner_block_id),
+        f"swap{w.holidays.published_year}-partner_id": str(w.holidays.partner_id),
+    },
+    ("holidays.refuse_swap", "POST"): lambda w: {"reason": "Nobody would cover the wards."},
 }
 
 
@@ -350,12 +454,26 @@ def url_for_route(app, endpoint: str, method: str, world: World) -> str:
         "signup_id": world.signup_id,
         "hours_id": world.hours_id,
         "decision": "approve",
+        **(holiday_arguments(endpoint, world.holidays) if world.holidays else {}),
     }
     missing = rule.arguments - set(known)
     assert not missing, f"{endpoint} needs values for {missing}: add them to url_for_route"
     return app.url_map.bind("localhost").build(
         endpoint, {name: known[name] for name in rule.arguments}, method=method
     )
+
+
+PUBLISHED_YEAR_ENDPOINTS = {"holidays.propose_swap", "holidays.unpublish_allocation"}
+DECIDED_SWAP_ENDPOINTS = {"holidays.approve_swap", "holidays.refuse_swap"}
+
+
+def holiday_arguments(endpoint: str, holidays: HolidayWorld) -> dict:
+    """The year (the published one for swaps and un-publishing), the coming year's Christmas, the swap."""
+    return {
+        "academic_year": holidays.published_year if endpoint in PUBLISHED_YEAR_ENDPOINTS else holidays.year,
+        "block_id": holidays.block_id,
+        "swap_id": holidays.accepted_swap_id if endpoint in DECIDED_SWAP_ENDPOINTS else holidays.swap_id,
+    }
 
 
 def outcome_of(response) -> str:
@@ -370,7 +488,9 @@ def outcome_of(response) -> str:
 
 
 @pytest.fixture
-def world(app, personas):
+def world(app, personas, request):
+    callspec = getattr(request.node, "callspec", None)
+    endpoint = callspec.params.get("endpoint", "") if callspec else ""
     with app.app_context():
         field = Field(name="Cardiology")
         db.session.add(field)
@@ -384,7 +504,53 @@ def world(app, personas):
         notice_id=notice_id,
         **event_world(app, personas),
         **outreach_world(app, personas),
+        # Two allocations take a while, so only the holiday routes get the holiday records.
+        holidays=holiday_world(app, personas) if endpoint.startswith("holidays.") else None,
     )
+
+
+def holiday_world(app, personas) -> HolidayWorld:
+    """The coming year previewed with its window open; the year before published with swaps (see MATRIX)."""
+    with app.app_context():
+        coordinator = db.session.get(Person, personas["coordinator"].id)
+        resident = db.session.get(Person, personas["resident"].id)
+        other = db.session.get(Person, personas["other_resident"].id)
+        start = resident.training_start_year
+        third, fourth = (
+            Person(email=f"{name.lower()}@example.org", first_name=name, last_name="Resident",
+                   roles=[ensure_roles()["resident"]], program="categorical", training_start_year=start)
+            for name in ("Thea", "Finn")
+        )  # fmt: skip
+        db.session.add_all([third, fourth])
+        db.session.flush()
+        today, now = program_today(TZ), utcnow()
+        published, coming = start + 1, start + 2
+        for academic_year in (published, coming):
+            year = holiday_blocks.setup_year(coordinator, academic_year, today)
+            holiday_blocks.set_window(coordinator, year, today - timedelta(days=1), today + timedelta(days=7))
+        last = db.session.get(HolidayYear, published)
+        holiday_blocks.set_swap_approval(coordinator, last, True)
+        for person, block in zip((resident, other, third, fourth), last.blocks, strict=True):
+            holiday_services.pin_assignment(coordinator, last, person, block)
+        holiday_services.allocate_holiday_blocks(coordinator, published, 1)
+        holiday_services.publish_allocation(coordinator, last, now)
+        resident_block = last.blocks[0]
+        accepted = holiday_swaps.propose_swap(third, last, resident, resident_block)
+        holiday_swaps.answer_swap(resident, accepted, True, now)
+        offered = holiday_swaps.propose_swap(other, last, resident, resident_block)
+        holiday_services.allocate_holiday_blocks(coordinator, coming, 1)
+        db.session.commit()
+        holidays = HolidayWorld(
+            year=coming,
+            published_year=published,
+            block_ids=tuple(block.id for block in db.session.get(HolidayYear, coming).blocks),
+            swap_id=offered.id,
+            accepted_swap_id=accepted.id,
+            partner_id=fourth.id,
+            partner_block_id=last.blocks[3].id,
+        )
+        db.session.remove()
+    return holidays
 
 
 def outreach_world(app, personas) -> dict:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from ..dates import local_to_utc
 from ..events.models import Event, Rsvp
 from ..extensions import db
+from ..holidays.models import Assignment, HolidayBlock, HolidayYear
 from ..outreach.models import ExtraHours, Project, RaceEntry, Shift, ShiftSignup
 from ..people.models import Person
 from .seed import DemoContext, demo_step
@@ -127,7 +128,8 @@ def _nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
 
 
 def _busy(person_ids: list[int]) -> dict[int, list[tuple]]:
-    """Each person's times taken by events they are going to, so demo volunteers have no clashes."""
+    """Each person's times taken by events they are going to and by their published holiday block, so demo
+    volunteers have no clashes."""
     busy: dict[int, list[tuple]] = {person_id: [] for person_id in person_ids}
     for person_id, starts_at, ends_at in db.session.execute(
         select(Rsvp.person_id, Event.starts_at, Event.ends_at)
@@ -136,6 +138,18 @@ def _busy(person_ids: list[int]) -> dict[int, list[tuple]]:
     ):
         if person_id in busy:
             busy[person_id].append((starts_at, ends_at))
+    for person_id, first_day, last_day in db.session.execute(
+        select(Assignment.person_id, HolidayBlock.starts_on, HolidayBlock.ends_on)
+        .join(HolidayBlock, HolidayBlock.id == Assignment.block_id)
+        .join(HolidayYear, HolidayYear.academic_year == Assignment.academic_year)
+        .where(HolidayYear.status == "published")
+    ):
+        if person_id in busy:
+            off = (
+                local_to_utc(first_day, time(), TZ),
+                local_to_utc(last_day + timedelta(days=1), time(), TZ),
+            )
+            busy[person_id].append(off)
     return busy
 
 

@@ -192,4 +192,4 @@ def seed_people(ctx: DemoContext) -> None:
 
 # Later steps register after the people they need; importing them here means anything that seeds
 # the demo (the CLI, tests) runs every step.
-from . import events, outreach, retreats  # noqa: E402, F401
+from . import events, holidays, outreach, retreats  # noqa: E402, F401
