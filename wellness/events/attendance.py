@@ -1,13 +1,11 @@
 """Who came: lists for the door, the printable roster, CSV export and no-show counts."""
 
-import csv
-import io
-
 from sqlalchemy import case, func, select
 
 from ..dates import utcnow
 from ..extensions import db
 from ..people.models import Person
+from ..spreadsheets import csv_text
 from .display import local_text
 from .models import Event, Rsvp
 
@@ -36,47 +34,16 @@ def rsvps_csv(event: Event, tz_name: str) -> str:
     from .seats import waitlist_positions
 
     positions = waitlist_positions(event.id)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        [
-            "last_name",
-            "first_name",
-            "email",
-            "program",
-            "level",
-            "response",
-            "guests",
-            "waitlist_position",
-            "answered_at",
-            "checked_in",
-            "checked_in_at",
-        ]
-    )
     day = event.starts_at.date()
-    for rsvp in attendees(event, responses=tuple(RESPONSE_ORDER)):
-        person = rsvp.person
-        writer.writerow(
-            [
-                _safe(person.last_name),
-                _safe(person.first_name),
-                person.email,
-                person.program_label,
-                person.training_status_on(day),
-                rsvp.response,
-                rsvp.guests,
-                positions.get(rsvp.id, ""),
-                local_text(rsvp.responded_at, tz_name),
-                "yes" if rsvp.checked_in_at else "no",
-                local_text(rsvp.checked_in_at, tz_name) if rsvp.checked_in_at else "",
-            ]
-        )
-    return out.getvalue()
-
-
-def _safe(value: str) -> str:
-    """Stop a spreadsheet from running a cell as a formula (CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    return csv_text(
+        ["last_name", "first_name", "email", "program", "level", "response", "guests", "waitlist_position",
+         "answered_at", "checked_in", "checked_in_at"],
+        ([rsvp.person.last_name, rsvp.person.first_name, rsvp.person.email, rsvp.person.program_label,
+          rsvp.person.training_status_on(day), rsvp.response, rsvp.guests, positions.get(rsvp.id, ""),
+          local_text(rsvp.responded_at, tz_name), "yes" if rsvp.checked_in_at else "no",
+          local_text(rsvp.checked_in_at, tz_name) if rsvp.checked_in_at else ""]
+         for rsvp in attendees(event, responses=tuple(RESPONSE_ORDER))),
+    )  # fmt: skip
 
 
 def no_show_counts(limit: int = 200) -> list[tuple[Person, int, int]]:

@@ -1,7 +1,5 @@
 """Service hours for coordinators: by resident, class and program, as a table, a chart and CSV."""
 
-import csv
-import io
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -13,6 +11,7 @@ from ..charts import Bar
 from ..extensions import db
 from ..people.models import Person, Role
 from ..people.programs import PROGRAMS
+from ..spreadsheets import csv_text
 from .shifts import service_hours
 
 
@@ -62,17 +61,9 @@ def program_and_class_bars(rows: list[HoursRow]) -> list[Bar]:
     ]  # fmt: skip
 
 
-def _cell(text: str) -> str:
-    """A CSV cell that spreadsheets show as text: a leading =, +, - or @ would start a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def hours_csv(rows: list[HoursRow]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["last_name", "first_name", "email", "program", "level", "shifts", "hours"])
-    for row in rows:
-        person = row.person
-        writer.writerow([_cell(person.last_name), _cell(person.first_name), _cell(person.email), row.program,
-                         row.level or "", row.shifts, f"{row.hours:.2f}"])  # fmt: skip
-    return out.getvalue()
+    return csv_text(
+        ["last_name", "first_name", "email", "program", "level", "shifts", "hours"],
+        ([row.person.last_name, row.person.first_name, row.person.email, row.program, row.level or "",
+          row.shifts, f"{row.hours:.2f}"] for row in rows),
+    )  # fmt: skip

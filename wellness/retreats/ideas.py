@@ -4,8 +4,6 @@ Anonymous submissions keep no link to their author: no author id, no audit entry
 only the day they were sent (a time to the second could be matched against access logs).
 """
 
-import csv
-import io
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -19,6 +17,7 @@ from ..events.models import Event
 from ..events.services import is_for
 from ..extensions import db
 from ..people.permissions import can_manage_events
+from ..spreadsheets import csv_text
 from .models import IDEA_KINDS, RetreatIdea, RetreatSession
 
 OPEN_AFTER = timedelta(days=60)  # submissions stay open this long after the retreat ends
@@ -149,12 +148,6 @@ def idea_report(actor, event: Event) -> IdeaReport:
     return IdeaReport(sessions, dict(sorted(themes.items())), len(ideas))
 
 
-def _cell(value) -> str:
-    """A CSV cell that spreadsheets show as text: a leading =, +, - or @ would start a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def ideas_csv(actor, event: Event) -> str:
     """Every submission as CSV: day, kind, session, rating, theme, text, and the author or "Anonymous".
 
@@ -162,26 +155,24 @@ def ideas_csv(actor, event: Event) -> str:
     """
     report = idea_report(actor, event)
     tz = program_tz()
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["submitted_on", "kind", "session", "rating", "theme", "text", "author", "author_email"])
     ideas = [idea for feedback in report.sessions for idea in feedback.comments]
     ideas += [idea for themed in report.themes.values() for idea in themed]
     # By day, then kind and text: never by id or time within a day, which would place anonymous
     # submissions among named ones.
-    for idea in sorted(ideas, key=lambda idea: (local_date(idea.submitted_at, tz), idea.kind, idea.text)):
-        author = idea.author
-        writer.writerow(
-            _cell(value)
-            for value in (
+    ideas.sort(key=lambda idea: (local_date(idea.submitted_at, tz), idea.kind, idea.text))
+    return csv_text(
+        ["submitted_on", "kind", "session", "rating", "theme", "text", "author", "author_email"],
+        (
+            (
                 local_date(idea.submitted_at, tz).isoformat(),
                 idea.kind_label,
                 idea.session.title if idea.session else "",
                 idea.rating or "",
                 idea.theme,
                 idea.text,
-                author.name if author else "Anonymous",
-                author.email if author else "",
+                idea.author.name if idea.author else "Anonymous",
+                idea.author.email if idea.author else "",
             )
-        )
-    return out.getvalue()
+            for idea in ideas
+        ),
+    )
