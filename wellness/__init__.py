@@ -73,6 +73,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from . import calendar  # noqa: F401 - the spine's flush listener
+    from .coaching import bp as coaching_bp
     from .events import bp as events_bp
     from .feeds import bp as feeds_bp
     from .holidays import bp as holidays_bp
@@ -90,6 +91,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(retreats_bp)
     app.register_blueprint(outreach_bp)
     app.register_blueprint(holidays_bp)
+    app.register_blueprint(coaching_bp)
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -138,6 +140,7 @@ def register_template_globals(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from .coaching.cli import coaching_cli
     from .demo.cli import demo_cli
     from .feeds.cli import feeds_cli
     from .holidays.cli import holidays_cli
@@ -150,6 +153,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(notifications_cli)
     app.cli.add_command(feeds_cli)
     app.cli.add_command(holidays_cli)
+    app.cli.add_command(coaching_cli)
 
 
 def register_logging(app: Flask) -> None:

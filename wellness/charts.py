@@ -12,18 +12,22 @@ COLOUR = "#2e7d32"
 
 @dataclass(frozen=True)
 class Bar:
+    """One bar; `limit` (optional) is drawn as a mark across the bar's row, e.g. a coach's capacity."""
+
     label: str
     value: float
+    limit: float | None = None
 
 
 def bar_chart(bars: list[Bar], unit: str = "", title: str = "", empty: str = "No data yet.") -> str:
     """An accessible SVG: one bar per item, longest bar = the largest value, each labelled with its value.
 
-    Values below zero are drawn as zero. An empty list gives a small chart saying `empty`.
+    Values below zero are drawn as zero. An empty list gives a small chart saying `empty`. A bar with a
+    limit is labelled "value / limit" and the scale reaches the largest limit too.
     """
     height = max(1, len(bars)) * (BAR + GAP) + GAP
     width = LABEL_WIDTH + CHART_WIDTH + 70
-    top = max((bar.value for bar in bars), default=0) or 1
+    top = max((max(bar.value, bar.limit or 0) for bar in bars), default=0) or 1
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         f'role="img" aria-label="{escape(title)}" class="bar-chart">',
@@ -38,8 +42,18 @@ def bar_chart(bars: list[Bar], unit: str = "", title: str = "", empty: str = "No
             f'<text x="{LABEL_WIDTH - 8}" y="{y + BAR * 0.7:.1f}" font-size="13" text-anchor="end">'
             f"{escape(bar.label)}</text>",
             f'<rect x="{LABEL_WIDTH}" y="{y}" width="{length}" height="{BAR}" fill="{COLOUR}" rx="3"/>',
-            f'<text x="{LABEL_WIDTH + length + 6}" y="{y + BAR * 0.7:.1f}" font-size="13">'
-            f"{bar.value:g}{escape(unit)}</text>",
         ]
+        label = f"{bar.value:g}{escape(unit)}"
+        if bar.limit is not None:
+            mark = round(max(0.0, bar.limit) / top * CHART_WIDTH, 1)
+            parts.append(
+                f'<line x1="{LABEL_WIDTH + mark}" x2="{LABEL_WIDTH + mark}" y1="{y - 2}" y2="{y + BAR + 2}" '
+                'stroke="#212529" stroke-width="2"/>'
+            )
+            label = f"{bar.value:g} / {bar.limit:g}{escape(unit)}"
+            length = max(length, mark)
+        parts.append(
+            f'<text x="{LABEL_WIDTH + length + 6}" y="{y + BAR * 0.7:.1f}" font-size="13">{label}</text>'
+        )
     parts.append("</svg>")
     return "".join(parts)

@@ -102,6 +102,21 @@ def can_see_session_roster(person, session) -> bool:
     return is_staff(person) or is_facilitator(person, session)
 
 
+def can_manage_coaching(person) -> bool:
+    """Coordinators and admins pair coaches; they see pairings and meeting counts, never content."""
+    return is_staff(person)
+
+
+def is_in_pairing(person, pairing) -> bool:
+    """The resident or the coach of the pairing: the only people who see its meetings."""
+    return bool(_roles(person)) and person.id in (pairing.resident_id, pairing.coach_id)
+
+
+def can_see_pairing(person, pairing) -> bool:
+    """A pairing is for its two people and for coordinators; to anyone else it does not exist (404)."""
+    return is_in_pairing(person, pairing) or can_manage_coaching(person)
+
+
 def require(allowed: bool, *, hide: bool = False) -> None:
     """Abort with 403, or 404 where the object's existence is itself private."""
     if not allowed:
