@@ -165,6 +165,9 @@ def seed_people(ctx: DemoContext) -> None:
         extra = {}
         if "resident" in role_names:
             extra = resident_details("primary_care", 2 if "coordinator" not in role_names else 3)
+        if email == "resident@example.org":
+            # Jordan Lee's interests lie outside Dana Whitfield's cardiology, so she can be Jordan's coach.
+            extra["fields"] = [ctx.fields["Primary care"], ctx.fields["Medical education"]]
         if "faculty" in role_names:
             extra = dict(fields=[ctx.fields["Cardiology"]], coach_capacity=4)
         person(email, first, last, role_names, **extra)
@@ -192,4 +195,4 @@ def seed_people(ctx: DemoContext) -> None:
 
 # Later steps register after the people they need; importing them here means anything that seeds
 # the demo (the CLI, tests) runs every step.
-from . import events, holidays, outreach, retreats  # noqa: E402, F401
+from . import coaching, events, holidays, outreach, retreats  # noqa: E402, F401
