@@ -156,11 +156,11 @@ def _bounds(n: int, growth_bound: int, tie_range: int) -> tuple[int, int, int]:
     return order_weight, load_weight, forbidden
 
 
-def _fields_text(fields: tuple[str, ...]) -> str:
+def _fields_text(fields: tuple[str, ...], last: str = "and") -> str:
     names = list(dict.fromkeys(" ".join(f.split()) for f in fields))
     if len(names) <= 1:
         return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
+    return ", ".join(names[:-1]) + f" {last} " + names[-1]
 
 
 def unpaired_reason(resident: ResidentSpec, coaches: list[CoachSpec], exclusions: frozenset) -> str:
@@ -172,7 +172,9 @@ def unpaired_reason(resident: ResidentSpec, coaches: list[CoachSpec], exclusions
         return "there are no coaches with coaching places"
     unrelated = [c for c in with_places if not shares_field(resident.fields, c.fields)]
     if not unrelated:
-        return f"every coach works in {_fields_text(resident.fields)}"
+        if len(resident.fields) == 1:
+            return f"every coach works in {_fields_text(resident.fields)}"
+        return f"every coach shares one of their fields ({_fields_text(resident.fields, 'or')})"
     possible = [c for c in unrelated if (resident.id, c.id) not in exclusions]
     if not possible:
         return f"every coach {outside} is on their exclusions list".replace("  ", " ")
