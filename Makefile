@@ -58,6 +58,7 @@ bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/rsvp_load.py
 	$(BIN)/python bench/feeds.py
 	$(BIN)/python bench/holidays.py
+	$(BIN)/python bench/coaching.py
 
 clean:
 	rm -rf $(VENV) tests/artifacts .pytest_cache .ruff_cache

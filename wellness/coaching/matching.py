@@ -119,7 +119,17 @@ def suggest(
 
 def _solve(residents, coaches, exclusions, slots, seed) -> dict[int, int]:
     n = len(residents)
-    allowed = np.array([[may_pair(r, c, exclusions) for c in coaches] for r in residents], dtype=bool)
+    theirs = [{normal_field(f) for f in c.fields} for c in coaches]
+    allowed = np.array(
+        [
+            [
+                (r.id, c.id) not in exclusions and not (mine & fields)
+                for c, fields in zip(coaches, theirs, strict=True)
+            ]
+            for r, mine in ((r, {normal_field(f) for f in r.fields}) for r in residents)
+        ],
+        dtype=bool,
+    )
     previous = np.array([[c.id in r.previous_coaches for c in coaches] for r in residents], dtype=np.int64)
     slot_coach = np.array([index for index, _ in slots])
     # Growth of the coach's squared load when this place is filled: (L + k)² − (L + k − 1)².
@@ -133,7 +143,7 @@ def _solve(residents, coaches, exclusions, slots, seed) -> dict[int, int]:
     order_weight, load_weight, forbidden = _bounds(n, growth_bound, tie_range)
     if forbidden * n >= _EXACT:
         raise ValueError("too large to solve exactly")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(seed % 2**64)  # any integer seed, negative ones included
     tie = rng.integers(0, tie_range, size=(n, len(coaches)), dtype=np.int64) if tie_range > 1 else 0
 
     per_coach = previous * order_weight + tie  # residents × coaches
