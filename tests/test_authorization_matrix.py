@@ -23,6 +23,9 @@ from sqlalchemy import select
 
 from tests.conftest import PASSWORD, PERSONAS
 from tests.support import database_state
+from wellness.coaching import goals as coaching_goals
+from wellness.coaching import meetings as coaching_meetings
+from wellness.coaching import services as coaching
 from wellness.dates import as_local, local_to_utc, program_today, utcnow
 from wellness.events import groups, seats, services
 from wellness.events.models import EventKind
@@ -76,6 +79,23 @@ RUNS_PROJECT = outcomes(resident="ok", coordinator="ok", admin="ok")
 # A holiday swap the other resident offered the resident: only the resident answers it; the proposer and
 # staff may see it but not answer; for anyone else it does not exist.
 ANSWERS_SWAP = outcomes(resident="ok", faculty="hidden")
+# Coaching: the resident is paired with the faculty persona, their coach. The pairing is for those two and
+# for staff; to anyone else it does not exist. Its meetings and the resident's goals are the pair's alone,
+# staff included: a 404. The meeting waiting for an answer was proposed by the coach, so only the resident
+# answers it (the coach is refused); staff may see the pairing but not arrange its meetings.
+PAIRING = outcomes(resident="ok", other_resident="hidden", faculty="ok", coordinator="ok", admin="ok")
+IN_PAIRING = outcomes(
+    resident="ok", other_resident="hidden", faculty="ok", coordinator="hidden", admin="hidden"
+)
+ANSWERS_MEETING = outcomes(
+    resident="ok", other_resident="hidden", faculty="forbidden", coordinator="hidden", admin="hidden"
+)
+ARRANGES_MEETING = outcomes(resident="ok", other_resident="hidden", faculty="ok")
+OWN_GOAL = outcomes(
+    resident="ok", other_resident="hidden", faculty="hidden", coordinator="hidden", admin="hidden"
+)
+# Ending and re-pairing: the pair see the pairing but only staff change it.
+CHANGES_PAIRING = outcomes(other_resident="hidden", coordinator="ok", admin="ok")
 
 MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("home.health", "GET"): PUBLIC,
@@ -236,6 +256,27 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("holidays.withdraw_swap", "POST"): outcomes(other_resident="ok", faculty="hidden"),
     ("holidays.approve_swap", "POST"): STAFF,
     ("holidays.refuse_swap", "POST"): STAFF,
+    # Coaching: see coaching_world. Anyone signed in has a coaching page (coordinators are sent on to the
+    # board); a goal refused to someone who is not a resident comes back to that page with the reason.
+    ("coaching.my_coaching", "GET"): SIGNED_IN,
+    ("coaching.show_pairing", "GET"): PAIRING,
+    ("coaching.propose_meeting", "POST"): ARRANGES_MEETING,
+    ("coaching.confirm_meeting", "POST"): ANSWERS_MEETING,
+    ("coaching.decline_meeting", "POST"): ANSWERS_MEETING,
+    ("coaching.propose_other_time", "POST"): ANSWERS_MEETING,
+    ("coaching.cancel_meeting", "POST"): IN_PAIRING,
+    ("coaching.add_goal", "POST"): SIGNED_IN,
+    ("coaching.update_goal", "POST"): OWN_GOAL,
+    ("coaching.delete_goal", "POST"): OWN_GOAL,
+    ("coaching.show_board", "GET"): STAFF,
+    ("coaching.export_board", "GET"): STAFF,
+    ("coaching.accept_suggestions", "POST"): STAFF,
+    ("coaching.assign", "POST"): STAFF,
+    ("coaching.end_pairing", "POST"): CHANGES_PAIRING,
+    ("coaching.repair", "POST"): CHANGES_PAIRING,
+    ("coaching.list_exclusions", "GET"): STAFF,
+    ("coaching.add_exclusion", "POST"): STAFF,
+    ("coaching.remove_exclusion", "POST"): STAFF,
 }
 
 
@@ -254,6 +295,18 @@ class HolidayWorld:
     @property
     def block_id(self) -> int:
         return self.block_ids[2]  # Christmas
+
+
+@dataclass(frozen=True)
+class CoachingWorld:
+    """The resident paired with the faculty persona, a meeting the coach proposed, the resident's goal."""
+
+    pairing_id: int
+    meeting_id: int  # proposed by the coach in 13 days, waiting for the resident's answer
+    goal_id: int  # the resident's, shared with the coach
+    other_coach_id: int  # a second coach with places, to re-pair with
+    exclusion_id: int  # the other resident and the second coach
+    free_day: str  # a day when the pair and the coach are free, to propose a meeting
 
 
 @dataclass(frozen=True)
@@ -278,6 +331,7 @@ class World:
     project_day: str = ""
     project_span: tuple[str, str] = ("", "")
     holidays: HolidayWorld | None = None  # built for the holiday routes only
+    coaching: CoachingWorld | None = None  # built for the coaching routes only
 
     @property
     def resident(self):
@@ -396,6 +450,41 @@ BODIES = {
         f"swap{w.holidays.published_year}-partner_id": str(w.holidays.partner_id),
     },
     ("holidays.refuse_swap", "POST"): lambda w: {"reason": "Nobody would cover the wards."},
+    ("coaching.propose_meeting", "POST"): lambda w: {
+        "day": w.coaching.free_day,
+        "start_time": "14:00",
+        "end_time": "15:00",
+        "place": "Room 4B",
+    },
+    ("coaching.propose_other_time", "POST"): lambda w: {
+        f"m{w.coaching.meeting_id}-day": w.coaching.free_day,
+        f"m{w.coaching.meeting_id}-start_time": "09:00",
+        f"m{w.coaching.meeting_id}-end_time": "10:00",
+        f"m{w.coaching.meeting_id}-place": "Zoom",
+    },
+    ("coaching.add_goal", "POST"): lambda w: {"kind": "goal", "text": "Run a half marathon"},
+    ("coaching.update_goal", "POST"): lambda w: {
+        "kind": "reflection",
+        "text": "Ran ten miles",
+        "is_shared": "y",
+    },
+    ("coaching.accept_suggestions", "POST"): lambda w: {
+        "pairs": f"{w.people['other_resident'].id}:{w.people['faculty'].id}"
+    },
+    ("coaching.assign", "POST"): lambda w: {
+        "resident_id": str(w.people["other_resident"].id),
+        "coach_id": str(w.people["faculty"].id),
+    },
+    ("coaching.end_pairing", "POST"): lambda w: {"reason": "Left the program"},
+    ("coaching.repair", "POST"): lambda w: {
+        "coach_id": str(w.coaching.other_coach_id),
+        "reason": "Fresh start",
+    },
+    ("coaching.add_exclusion", "POST"): lambda w: {
+        "resident_id": str(w.people["other_resident"].id),
+        "coach_id": str(w.people["faculty"].id),
+        "reason": "Research mentor",
+    },
 }
 
 
@@ -455,6 +544,7 @@ def url_for_route(app, endpoint: str, method: str, world: World) -> str:
         "hours_id": world.hours_id,
         "decision": "approve",
         **(holiday_arguments(endpoint, world.holidays) if world.holidays else {}),
+        **(coaching_arguments(world.coaching) if world.coaching else {}),
     }
     missing = rule.arguments - set(known)
     assert not missing, f"{endpoint} needs values for {missing}: add them to url_for_route"
@@ -473,6 +563,15 @@ def holiday_arguments(endpoint: str, holidays: HolidayWorld) -> dict:
         "academic_year": holidays.published_year if endpoint in PUBLISHED_YEAR_ENDPOINTS else holidays.year,
         "block_id": holidays.block_id,
         "swap_id": holidays.accepted_swap_id if endpoint in DECIDED_SWAP_ENDPOINTS else holidays.swap_id,
+    }
+
+
+def coaching_arguments(world: CoachingWorld) -> dict:
+    return {
+        "pairing_id": world.pairing_id,
+        "meeting_id": world.meeting_id,
+        "goal_id": world.goal_id,
+        "exclusion_id": world.exclusion_id,
     }
 
 
@@ -506,7 +605,43 @@ def world(app, personas, request):
         **outreach_world(app, personas),
         # Two allocations take a while, so only the holiday routes get the holiday records.
         holidays=holiday_world(app, personas) if endpoint.startswith("holidays.") else None,
+        coaching=coaching_world(app, personas) if endpoint.startswith("coaching.") else None,
     )
+
+
+def coaching_world(app, personas) -> CoachingWorld:
+    """The resident paired with the faculty persona; a meeting and a goal; a second coach; an exclusion."""
+    with app.app_context():
+        second = Person(email="second.coach@example.org", first_name="Sam", last_name="Second",
+                        roles=[ensure_roles()["faculty"]], coach_capacity=2)  # fmt: skip
+        db.session.add(second)
+        db.session.commit()
+        coordinator = db.session.get(Person, personas["coordinator"].id)
+        resident = db.session.get(Person, personas["resident"].id)
+        faculty = db.session.get(Person, personas["faculty"].id)
+        today, now = program_today(TZ), utcnow()
+        pairing = coaching.assign_coach(coordinator, resident, faculty, today)
+        exclusion = coaching.add_exclusion(
+            coordinator, db.session.get(Person, personas["other_resident"].id), second, "Research mentor"
+        )
+        # Clear of the event world's retreat (in 7 days) and outreach shift (in 10).
+        meeting_day = today + timedelta(days=13)
+        starts = local_to_utc(meeting_day, time(14), TZ)
+        meeting = coaching_meetings.propose_meeting(
+            faculty, pairing, starts, starts + timedelta(hours=1), "Room 4B", now
+        )
+        goal = coaching_goals.add_goal(resident, "goal", "Ask for feedback weekly", True, now)
+        db.session.commit()
+        world = CoachingWorld(
+            pairing_id=pairing.id,
+            meeting_id=meeting.id,
+            goal_id=goal.id,
+            other_coach_id=second.id,
+            exclusion_id=exclusion.id,
+            free_day=(today + timedelta(days=12)).isoformat(),
+        )
+        db.session.remove()
+    return world
 
 
 def holiday_world(app, personas) -> HolidayWorld:

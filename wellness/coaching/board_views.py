@@ -115,6 +115,7 @@ def accept_suggestions():
     require(can_manage_coaching(current_user))
     form = AcceptForm()
     if not form.validate_on_submit():
+        flash(" ".join(form.pairs.errors) or "Those suggestions could not be read; suggest again.", "danger")
         return board_page(400)
     try:
         made = services.accept_suggestions(current_user, form.parsed(), _today())

@@ -22,13 +22,19 @@ class AssignForm(Form):
 
 class RepairForm(Form):
     coach_id = SelectField("New coach", coerce=int, validate_choice=False)
-    reason = TextAreaField("Why re-pair", validators=[DataRequired("Give a reason for re-pairing."), REASON])
-    override_reason = TextAreaField("Reason to pair despite a shared field", validators=[Optional(), REASON])
+    reason = TextAreaField(
+        "Why re-pair", id="repair_reason", validators=[DataRequired("Give a reason for re-pairing."), REASON]
+    )
+    override_reason = TextAreaField(
+        "Reason to pair despite a shared field", id="repair_override_reason", validators=[Optional(), REASON]
+    )
 
 
 class EndForm(Form):
     reason = TextAreaField(
-        "Why the pairing ends", validators=[DataRequired("Give a reason for ending the pairing."), REASON]
+        "Why the pairing ends",
+        id="end_reason",
+        validators=[DataRequired("Give a reason for ending the pairing."), REASON],
     )
 
 

@@ -14,13 +14,14 @@ from sqlalchemy import func, select
 
 from ..audit import record
 from ..database import begin_immediate
+from ..dates import utcnow
 from ..errors import Conflict, NotAllowed, ValidationFailed
 from ..extensions import db
 from ..notifications.services import notify
 from ..people.models import Person, Role, person_roles
 from ..people.permissions import is_staff
 from . import matching
-from .models import Exclusion, Pairing
+from .models import Exclusion, Meeting, Pairing
 
 REASON_LENGTH = 500
 
@@ -132,18 +133,18 @@ def _clean_reason(reason: str | None, field: str, what: str) -> str:
     return reason
 
 
-def lock_coach(coach_id: int) -> Person:
-    """Take the coach's places lock for the rest of the transaction and re-read them."""
+def lock_people(*ids: int) -> dict[int, Person]:
+    """Take the pairing lock on these people (residents and coaches) for the rest of the transaction and
+    re-read them. Rows are locked in order of id, so two requests never wait on each other in a circle."""
     begin_immediate()
-    coach = db.session.scalar(
+    people = db.session.scalars(
         select(Person)
-        .where(Person.id == coach_id)
+        .where(Person.id.in_(ids))
+        .order_by(Person.id)
         .with_for_update(of=Person)
         .execution_options(populate_existing=True)
     )
-    if coach is None:
-        raise LookupError(coach_id)
-    return coach
+    return {person.id: person for person in people}
 
 
 def assign_coach(
@@ -167,7 +168,8 @@ def assign_coach(
         raise ValidationFailed(
             f"{coach.name} is not a coach (an active faculty member with places).", field="coach_id"
         )
-    coach = lock_coach(coach.id)
+    locked = lock_people(resident.id, coach.id)
+    resident, coach = locked[resident.id], locked[coach.id]
     excluded = exclusion_between(resident.id, coach.id)
     if excluded:
         raise Conflict(
@@ -227,14 +229,25 @@ def assign_coach(
 
 
 def end_pairing(actor, pairing: Pairing, reason: str | None, today: date, *, tell: bool = True) -> Pairing:
-    """End an active pairing today with a reason; both people are told unless `tell` is False."""
+    """End an active pairing today with a reason; both people are told unless `tell` is False. Meetings
+    still to come are cancelled, so they leave both calendars and nobody is reminded of them."""
     _require_staff(actor)
     reason = _clean_reason(reason, "reason", "for ending the pairing")
+    lock_people(pairing.resident_id, pairing.coach_id)
     if not pairing.is_active:
         raise Conflict(f"This pairing already ended on {pairing.ends_on:%-d %B %Y}.")
     pairing.ends_on = max(today, pairing.starts_on)
     pairing.end_reason = reason
     pairing.ended_by_id = getattr(actor, "id", None)
+    now = utcnow()
+    for meeting in db.session.scalars(
+        select(Meeting).where(
+            Meeting.pairing_id == pairing.id,
+            Meeting.status.in_(("proposed", "confirmed")),
+            Meeting.ends_at > now,
+        )
+    ):
+        meeting.status, meeting.revision, meeting.updated_at = "cancelled", meeting.revision + 1, now
     db.session.flush()
     record(actor, "coaching.ended", "pairing", pairing.id, after={"reason": reason})
     if tell:
@@ -256,6 +269,7 @@ def repair(actor, pairing: Pairing, coach: Person, reason: str | None, today: da
     if coach.id == pairing.coach_id:
         raise ValidationFailed(f"{coach.name} is already the coach.", field="coach_id")
     reason = _clean_reason(reason, "reason", "for re-pairing")
+    lock_people(pairing.resident_id, pairing.coach_id, coach.id)  # all three, before anything is written
     resident, previous = pairing.resident, pairing.coach
     end_pairing(actor, pairing, reason, today, tell=False)
     notify(
@@ -370,10 +384,7 @@ def accept_suggestions(actor, pairs: list[tuple[int, int]], today: date) -> list
     _require_staff(actor)
     if not pairs:
         raise ValidationFailed("There are no suggestions to accept.")
-    people = {
-        p.id: p
-        for p in db.session.scalars(select(Person).where(Person.id.in_({i for pair in pairs for i in pair})))
-    }
+    people = lock_people(*{i for pair in pairs for i in pair})  # everyone at once, before any write
     made = []
     for resident_id, coach_id in pairs:
         resident, coach = people.get(resident_id), people.get(coach_id)
