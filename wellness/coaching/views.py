@@ -90,12 +90,12 @@ def pairing_page(pairing: Pairing, status: int = 200, **forms):
 @bp.route("/coaching")
 @login_required
 def my_coaching():
-    """A resident's coach and meetings, a coach's coachees; coordinators go to their board."""
+    """A resident's coach and meetings, a coach's coachees; coordinators with neither go to their board."""
     pairing = services.active_pairing_of(current_user.id) if current_user.is_resident else None
     if pairing is not None:
         return pairing_page(pairing)
     coachees = services.coachees_of(current_user.id) if current_user.is_faculty else []
-    if not coachees and can_manage_coaching(current_user):
+    if not coachees and not current_user.is_resident and can_manage_coaching(current_user):
         return redirect(url_for("coaching.show_board"))
     return render_template(
         "coaching/mine.html",
