@@ -159,7 +159,7 @@ def assign_coach(
     """Pair `resident` with `coach` from `today`, checking the rule, the exclusions and the coach's places.
 
     A coach who shares a field is allowed only with `override_reason`. Both people are told; `notice`
-    opens their message (used when re-pairing).
+    opens the resident's message (used when re-pairing: the new coach is not told why).
     """
     _require_staff(actor)
     if not (resident.is_active and resident.is_resident):
@@ -181,9 +181,9 @@ def assign_coach(
         raise Conflict(
             f"{resident.name} already has a coach, {current.coach.name}. End that pairing first, or re-pair with a reason."
         )
-    taken = loads().get(coach.id, 0)
-    if taken >= coach.coach_capacity:
-        raise Conflict(f"{coach.name} is at capacity ({taken} of {coach.coach_capacity} coachees).")
+    taken, capacity = loads().get(coach.id, 0), coach.coach_capacity or 0
+    if taken >= capacity:
+        raise Conflict(f"{coach.name} is at capacity ({taken} of {capacity} coachees).")
     shared = shared_fields(resident, coach)
     override = None
     if shared:
@@ -222,7 +222,7 @@ def assign_coach(
         coach,
         "coaching",
         f"New coachee: {resident.name}",
-        f"{opening}{resident.name} is now your coachee, from {today:%-d %B %Y}.",
+        f"{resident.name} is now your coachee, from {today:%-d %B %Y}.",
         f"/coaching/pairings/{pairing.id}",
     )
     return pairing
