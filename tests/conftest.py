@@ -1,6 +1,7 @@
 """Shared fixtures: the app on SQLite or PostgreSQL, clients with CSRF tokens, and factories."""
 
 import contextvars
+import functools
 import hashlib
 import os
 
@@ -22,6 +23,12 @@ pytest_plugins = ["tests.smtp"]  # the `inbox` fixture: a real local SMTP server
 
 PASSWORD = "correct horse battery"
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+
+@functools.cache
+def password_hash() -> str:
+    """PASSWORD hashed once per session: every test person has it, and argon2 salts make any hash verify."""
+    return hash_password(PASSWORD)
 
 
 @pytest.fixture(scope="session")
@@ -109,14 +116,9 @@ def client(app):
     return app.test_client()
 
 
-@pytest.fixture
-def make_person(app):
-    """Create a person and return it detached with its columns loaded.
-
-    make_person("coordinator"), make_person("resident", program="primary_care", training_start_year=2025)
-    """
+def person_factory(app):
+    """make_person's factory, also for fixtures of a wider scope that build on the session's app."""
     counter = iter(range(1, 10_000))
-    password_hash = hash_password(PASSWORD)
 
     def make(*roles, email=None, first_name=None, last_name="Tester", fields=(), password=True, **extra):
         roles = roles or ("resident",)
@@ -131,7 +133,7 @@ def make_person(app):
                 first_name=first_name or f"{roles[0].capitalize()}{n}",
                 last_name=last_name,
                 roles=[role_rows[r] for r in roles],
-                password_hash=password_hash if password else None,
+                password_hash=password_hash() if password else None,
                 fields=resolve_fields(fields),
                 **extra,
             )
@@ -143,6 +145,15 @@ def make_person(app):
             return person
 
     return make
+
+
+@pytest.fixture
+def make_person(app):
+    """Create a person and return it detached with its columns loaded.
+
+    make_person("coordinator"), make_person("resident", program="primary_care", training_start_year=2025)
+    """
+    return person_factory(app)
 
 
 @pytest.fixture
@@ -164,6 +175,11 @@ PERSONAS = ("anonymous", "resident", "other_resident", "faculty", "coordinator",
 @pytest.fixture
 def personas(make_person):
     """One person for each persona of the authorization matrix (anonymous is None)."""
+    return make_personas(make_person)
+
+
+def make_personas(make_person) -> dict:
+    """The personas of the authorization matrix, made with a make_person factory."""
     return {
         "anonymous": None,
         "resident": make_person("resident", program="primary_care"),

@@ -33,6 +33,34 @@ def database_state(app) -> dict[str, list[tuple]]:
     return state
 
 
+def table_rows(app) -> dict[str, list[dict]]:
+    """Every row of every table, in primary-key order, for restore_rows to put back."""
+    with app.app_context():
+        rows = {}
+        for table in db.metadata.sorted_tables:
+            result = db.session.execute(select(table).order_by(*table.primary_key))
+            rows[table.name] = [dict(row) for row in result.mappings()]
+        db.session.remove()
+    return rows
+
+
+def restore_rows(app, rows: dict[str, list[dict]]) -> None:
+    """Make the database hold exactly `rows` (from table_rows), ids and all, in one transaction.
+
+    Fixtures build a set of records once through the services, save them with table_rows, and put
+    them back before each test: the test sees the same rows it would if it had built them itself.
+    Sequences are left alone: they are past every saved id, as the rows were made in this database.
+    """
+    with app.app_context():
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(table.delete())
+        for table in db.metadata.sorted_tables:
+            if rows[table.name]:
+                db.session.execute(table.insert(), rows[table.name])
+        db.session.commit()
+        db.session.remove()
+
+
 def row_counts(app, *models) -> tuple[int, ...]:
     with app.app_context():
         counts = tuple(db.session.scalar(select(func.count()).select_from(model)) for model in models)

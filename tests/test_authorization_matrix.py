@@ -14,15 +14,15 @@ has one) and, when its POST needs a form to succeed, an entry in BODIES.
 """
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import time, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import PASSWORD, PERSONAS
-from tests.support import database_state
+from tests.conftest import PASSWORD, PERSONAS, _empty_tables, make_personas, person_factory
+from tests.support import database_state, restore_rows, table_rows
 from wellness.coaching import goals as coaching_goals
 from wellness.coaching import meetings as coaching_meetings
 from wellness.coaching import services as coaching
@@ -586,10 +586,48 @@ def outcome_of(response) -> str:
     return {400: "bad", 403: "forbidden", 404: "hidden"}.get(status, f"status {status}")
 
 
+@pytest.fixture(scope="module")
+def built_worlds(_app):
+    """built_worlds(part): a World and the rows it is made of, built once per module for each part
+    ("holidays" and "coaching" add their records; "" is the rest).
+
+    The records come from the services, as a test would make them; each test gets them back with
+    restore_rows, ids and all, instead of building them again (which took most of this module's time).
+    """
+    built: dict[str, tuple[World, dict]] = {}
+
+    def build(part: str) -> tuple[World, dict]:
+        if part not in built:
+            with _app.app_context():
+                _empty_tables()
+                ensure_roles()
+                groups.ensure_kinds()
+                db.session.commit()
+                db.session.remove()
+            personas = make_personas(person_factory(_app))
+            world = build_world(_app, personas, part)
+            built[part] = world, table_rows(_app)
+        return built[part]
+
+    return build
+
+
 @pytest.fixture
-def world(app, personas, request):
+def world(app, built_worlds, request):
+    """The records of a World in the (emptied) database; the holiday and coaching records only for their own routes."""
     callspec = getattr(request.node, "callspec", None)
     endpoint = callspec.params.get("endpoint", "") if callspec else ""
+    part = endpoint.split(".")[0] if endpoint.startswith(("holidays.", "coaching.")) else ""
+    world, rows = built_worlds(part)
+    restore_rows(app, rows)
+    return replace(
+        world,
+        people=dict(world.people),
+        session_form=dict(world.session_form),
+    )
+
+
+def build_world(app, personas, part: str) -> World:
     with app.app_context():
         field = Field(name="Cardiology")
         db.session.add(field)
@@ -604,8 +642,8 @@ def world(app, personas, request):
         **event_world(app, personas),
         **outreach_world(app, personas),
         # Two allocations take a while, so only the holiday routes get the holiday records.
-        holidays=holiday_world(app, personas) if endpoint.startswith("holidays.") else None,
-        coaching=coaching_world(app, personas) if endpoint.startswith("coaching.") else None,
+        holidays=holiday_world(app, personas) if part == "holidays" else None,
+        coaching=coaching_world(app, personas) if part == "coaching" else None,
     )
 
 

@@ -9,17 +9,17 @@ from markupsafe import escape
 from sqlalchemy import func, select
 from sqlalchemy.orm import lazyload, selectinload
 
+from tests.demo.conftest import empty_database
+from tests.support import restore_rows
 from wellness.dates import as_local, local_date, local_to_utc, program_today
 from wellness.demo.seed import seed_demo
 from wellness.events.attendance import no_show_counts
 from wellness.events.audience import in_audience
-from wellness.events.groups import ensure_kinds
 from wellness.events.models import STANDARD_KINDS, Event, Group, Rsvp, group_members
 from wellness.events.seats import waitlist_positions
 from wellness.extensions import db
 from wellness.notifications.models import Notice
 from wellness.people.models import Person
-from wellness.people.services import ensure_roles
 
 DEMO_DAY = date(2026, 11, 21)
 # The start, middle and end of an academic year: the story must hold whatever the date.
@@ -39,16 +39,6 @@ def load_demo(app):
             db.session.remove()
 
     return load
-
-
-def empty_database(app) -> None:
-    with app.app_context():
-        for table in reversed(db.metadata.sorted_tables):
-            db.session.execute(table.delete())
-        ensure_roles()
-        ensure_kinds()
-        db.session.commit()
-        db.session.remove()
 
 
 @dataclass
@@ -131,21 +121,17 @@ def read_demo(app) -> DemoYear:
 
 
 @pytest.fixture(scope="module")
-def demo_year(_app):
-    """demo_year(today): the demo built for that date with the default seed, built once per module.
+def demo_year(_app, demo_builds):
+    """demo_year(today): the demo built for that date with the default seed, read once per module.
 
-    Each build empties the database, loads the demo, reads it and empties the database again, so
+    Each read puts the demo's rows in the database, reads them and empties the database again, so
     it never leaves rows behind for a test that expects an empty database.
     """
     built: dict[date, DemoYear] = {}
 
     def year(today: date = DEMO_DAY) -> DemoYear:
         if today not in built:
-            empty_database(_app)
-            with _app.app_context():
-                seed_demo(2026, today)
-                db.session.commit()
-                db.session.remove()
+            restore_rows(_app, demo_builds(2026, today))
             built[today] = read_demo(_app)
             empty_database(_app)
         return built[today]
@@ -297,9 +283,9 @@ def test_demo_has_drafts_and_cancellations_and_sends_no_notices(demo_year):
     ],
 )
 def test_event_list_and_month_calendar_render_with_the_demo_loaded(
-    app, load_demo, client, login_as, email, expected_title
+    app, demo, client, login_as, email, expected_title
 ):
-    load_demo(program_today(TZ))  # the pages read the real clock
+    demo(program_today(TZ))  # the pages read the real clock
     with app.app_context():
         person = db.session.scalar(select(Person).where(Person.email == email))
         event = db.session.scalar(select(Event).where(Event.title == expected_title))
@@ -315,8 +301,8 @@ def test_event_list_and_month_calendar_render_with_the_demo_loaded(
     assert calendar.status_code == 200 and expected_title in calendar.get_data(as_text=True)
 
 
-def test_no_shows_page_lists_people_with_the_demo_loaded(app, load_demo, client, login_as):
-    load_demo(program_today(TZ))  # the report reads the real clock
+def test_no_shows_page_lists_people_with_the_demo_loaded(app, demo, client, login_as):
+    demo(program_today(TZ))  # the report reads the real clock
     with app.app_context():
         coordinator = db.session.scalar(select(Person).where(Person.email == "coordinator@example.org"))
         db.session.expunge(coordinator)

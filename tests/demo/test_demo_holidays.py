@@ -5,9 +5,8 @@ from datetime import time, timedelta
 
 from sqlalchemy import select
 
-from tests.demo.test_demo_events import DEMO_DAY, empty_database
+from tests.demo.test_demo_events import DEMO_DAY
 from wellness.dates import local_to_utc
-from wellness.demo.seed import seed_demo
 from wellness.extensions import db
 from wellness.holidays import blocks, preferences, services
 from wellness.holidays.models import Assignment, HolidayYear
@@ -16,11 +15,9 @@ from wellness.outreach.models import Shift, ShiftSignup
 TZ = "America/New_York"
 
 
-def test_the_demo_publishes_last_year_and_collects_this_year_with_priorities(app):
-    empty_database(app)
+def test_the_demo_publishes_last_year_and_collects_this_year_with_priorities(app, demo):
+    demo(DEMO_DAY)
     with app.app_context():
-        seed_demo(2026, DEMO_DAY)
-        db.session.commit()
         years = {year.academic_year: year for year in db.session.scalars(select(HolidayYear))}
         last, this = sorted(years)
         published = years[last]

@@ -4,19 +4,16 @@ from collections import defaultdict
 
 from sqlalchemy import select
 
-from tests.demo.test_demo_events import DEMO_DAY, empty_database
-from wellness.demo.seed import seed_demo
+from tests.demo.test_demo_events import DEMO_DAY
 from wellness.events.models import Event, Rsvp
 from wellness.extensions import db
 from wellness.outreach.models import Project, RaceEntry, Shift, ShiftSignup
 from wellness.outreach.shifts import service_hours
 
 
-def test_the_demo_outreach_program_keeps_the_rules_and_tells_a_story(app):
-    empty_database(app)
+def test_the_demo_outreach_program_keeps_the_rules_and_tells_a_story(app, demo):
+    demo(DEMO_DAY)
     with app.app_context():
-        seed_demo(2026, DEMO_DAY)
-        db.session.commit()
         projects = list(db.session.scalars(select(Project)))
         shifts = {shift.id: shift for shift in db.session.scalars(select(Shift))}
         signups = list(db.session.scalars(select(ShiftSignup)))

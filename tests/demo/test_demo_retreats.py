@@ -6,9 +6,8 @@ from datetime import date, time
 import pytest
 from sqlalchemy import select
 
-from tests.demo.test_demo_events import DEMO_DAY, TZ, empty_database
+from tests.demo.test_demo_events import DEMO_DAY, TZ
 from wellness.dates import as_local
-from wellness.demo.seed import seed_demo
 from wellness.events.models import Rsvp
 from wellness.extensions import db
 from wellness.retreats.models import RetreatIdea, RetreatSession, SessionSignup
@@ -16,14 +15,12 @@ from wellness.retreats.signups import is_eligible
 
 
 @pytest.fixture
-def agendas(app):
-    """Build the demo for a day and read back every session with its sign-ups."""
+def agendas(app, demo):
+    """Load the demo for a day and read back every session with its sign-ups."""
 
     def build(today: date):
-        empty_database(app)
+        demo(today)
         with app.app_context():
-            seed_demo(2026, today)
-            db.session.commit()
             sessions = list(db.session.scalars(select(RetreatSession).order_by(RetreatSession.starts_at)))
             signups = defaultdict(list)
             for signup in db.session.scalars(select(SessionSignup).order_by(SessionSignup.requested_at)):
@@ -73,11 +70,9 @@ def test_the_demo_has_full_skills_sessions_with_waitlists_in_the_coming_retreat(
     assert coming and all(any(x.status == "waitlisted" for x in signups) for _, signups in coming)
 
 
-def test_the_past_retreat_has_ideas_and_anonymous_ones_keep_only_their_day(app):
-    empty_database(app)
+def test_the_past_retreat_has_ideas_and_anonymous_ones_keep_only_their_day(app, demo):
+    demo(DEMO_DAY)
     with app.app_context():
-        seed_demo(2026, DEMO_DAY)
-        db.session.commit()
         ideas = list(db.session.scalars(select(RetreatIdea)))
         db.session.remove()
     assert {idea.kind for idea in ideas} >= {"session_feedback", "curricular_idea", "clinical_initiative"}

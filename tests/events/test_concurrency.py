@@ -3,6 +3,9 @@
 Each person has a test client of their own, signed in, and every request runs in its own context with
 its own database session and connection, as in a threaded server. A barrier releases them together.
 On SQLite the writers queue on BEGIN IMMEDIATE, on PostgreSQL on SELECT ... FOR UPDATE of the event.
+
+Each rush runs twice, as in the outreach and retreat rushes: with the locks taken out, every round of
+the fifty-answer rush fails on both databases, so more rounds only cost time.
 """
 
 import logging
@@ -171,7 +174,7 @@ def redirected_to_event(results, event_id: int) -> bool:
 # ---- Tests ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("round_number", range(5))
+@pytest.mark.parametrize("round_number", range(2))
 def test_fifty_simultaneous_rsvps_take_ten_seats_and_waitlist_forty_in_order(
     app, crowd, make_event, app_errors, round_number
 ):

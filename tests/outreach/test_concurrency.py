@@ -80,7 +80,7 @@ def signup_ids(app, shift_id: int) -> dict[int, int]:
     return dict(rows)
 
 
-@pytest.mark.parametrize("round_number", range(3))
+@pytest.mark.parametrize("round_number", range(2))
 def test_twenty_simultaneous_sign_ups_take_four_slots_and_refuse_sixteen(
     app, make_project, make_shift, residents, app_errors, round_number
 ):
