@@ -22,15 +22,41 @@ CACHES = {"feed_cache"}  # rebuilt on demand: a GET may fill them without changi
 
 
 def database_state(app) -> dict[str, list[tuple]]:
-    """Every row of every table but the caches, in a stable order: equal states mean nothing was written."""
+    """Every row of every table but the caches, in a stable order: equal states mean nothing was written.
+
+    The rows are read through the driver, as stored: the ORM's type handling made each call several
+    times slower, and a write shows in the stored values as well.
+    """
     with app.app_context():
-        state = {
-            table.name: sorted((tuple(row) for row in db.session.execute(select(table))), key=repr)
-            for table in db.metadata.sorted_tables
-            if table.name not in CACHES
-        }
+        cursor = db.session.connection().connection.cursor()
+        state = {}
+        for table in db.metadata.sorted_tables:
+            if table.name not in CACHES:
+                cursor.execute(f'SELECT * FROM "{table.name}"')
+                state[table.name] = sorted((tuple(row) for row in cursor.fetchall()), key=repr)
+        cursor.close()
         db.session.remove()
     return state
+
+
+def empty_tables(session) -> None:
+    """Delete every row of every table in the session's transaction (the caller commits).
+
+    DELETE is much faster than TRUNCATE on the small tables a test leaves behind. The statements go
+    straight to the driver (to PostgreSQL as one block, one round trip): through the ORM, emptying
+    the tables took longer than many a test.
+    """
+    names = [table.name for table in reversed(db.metadata.sorted_tables)]
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(
+            "DO $$ BEGIN " + " ".join(f'DELETE FROM "{n}";' for n in names) + " END $$"
+        )
+        return
+    cursor = connection.connection.cursor()
+    for name in names:
+        cursor.execute(f'DELETE FROM "{name}"')
+    cursor.close()
 
 
 def table_rows(app) -> dict[str, list[dict]]:
@@ -52,8 +78,7 @@ def restore_rows(app, rows: dict[str, list[dict]]) -> None:
     Sequences are left alone: they are past every saved id, as the rows were made in this database.
     """
     with app.app_context():
-        for table in reversed(db.metadata.sorted_tables):
-            db.session.execute(table.delete())
+        empty_tables(db.session)
         for table in db.metadata.sorted_tables:
             if rows[table.name]:
                 db.session.execute(table.insert(), rows[table.name])

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from tests.support import restore_rows, table_rows
+from tests.support import empty_tables, restore_rows, table_rows
 from wellness.demo.seed import seed_demo
 from wellness.events.groups import ensure_kinds
 from wellness.extensions import db
@@ -13,8 +13,7 @@ from wellness.people.services import ensure_roles
 
 def empty_database(app) -> None:
     with app.app_context():
-        for table in reversed(db.metadata.sorted_tables):
-            db.session.execute(table.delete())
+        empty_tables(db.session)
         ensure_roles()
         ensure_kinds()
         db.session.commit()
