@@ -275,3 +275,21 @@ def audit_entries(app, prefix: str = "coaching.") -> list[AuditEntry]:
 
 def audit_actions(app, prefix: str = "coaching.") -> list[str]:
     return [entry.action for entry in audit_entries(app, prefix)]
+
+
+@pytest.fixture
+def ada(resident):
+    """A resident interested in cardiology."""
+    return resident("Ada", ("Cardiology",))
+
+
+@pytest.fixture
+def hana(coach):
+    """A coach in oncology, outside Ada's field."""
+    return coach("Hana", ("Oncology",))
+
+
+@pytest.fixture
+def pairing(ada, hana, pair) -> int:
+    """Ada paired with Hana."""
+    return pair(ada, hana)

@@ -21,16 +21,6 @@ def ada(resident):
     return resident("Ada", ("Cardiology",), program="primary_care")
 
 
-@pytest.fixture
-def hana(coach):
-    return coach("Hana", ("Oncology",))
-
-
-@pytest.fixture
-def pairing(ada, hana, pair) -> int:
-    return pair(ada, hana)
-
-
 def vevent(body: bytes, meeting_id: int) -> list[str] | None:
     """The content lines of the meeting's VEVENT in a feed, or None when the feed has none."""
     lines = unfold(body)

@@ -13,16 +13,6 @@ from wellness.extensions import db
 from wellness.people.models import Person
 
 
-@pytest.fixture
-def ada(resident):
-    return resident("Ada", ("Cardiology",))
-
-
-@pytest.fixture
-def hana(coach):
-    return coach("Hana", ("Oncology",))
-
-
 def refused(app, call, error, message: str):
     before = database_state(app)
     with pytest.raises(error) as raised:

@@ -39,21 +39,6 @@ make_shift = outreach_fixtures.make_shift
 volunteer = outreach_fixtures.volunteer
 
 
-@pytest.fixture
-def ada(resident):
-    return resident("Ada", ("Cardiology",))
-
-
-@pytest.fixture
-def hana(coach):
-    return coach("Hana", ("Oncology",))
-
-
-@pytest.fixture
-def pairing(ada, hana, pair) -> int:
-    return pair(ada, hana)
-
-
 def refused(app, call, error, message: str):
     """Run `call()`, which must raise `error` with exactly `message`, and show it wrote nothing."""
     before = database_state(app)

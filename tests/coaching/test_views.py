@@ -88,21 +88,6 @@ def asks_to_sign_in(response) -> bool:
     return response.status_code == 302 and response.location.startswith("/login?next=")
 
 
-@pytest.fixture
-def ada(resident):
-    return resident("Ada", ("Cardiology",))
-
-
-@pytest.fixture
-def hana(coach):
-    return coach("Hana", ("Oncology",))
-
-
-@pytest.fixture
-def pairing(ada, hana, pair) -> int:
-    return pair(ada, hana)
-
-
 # --- who may come in ---------------------------------------------------------------------------------------
 
 
