@@ -74,6 +74,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from . import calendar  # noqa: F401 - the spine's flush listener
     from .coaching import bp as coaching_bp
+    from .duties import bp as duties_bp
     from .events import bp as events_bp
     from .feeds import bp as feeds_bp
     from .holidays import bp as holidays_bp
@@ -82,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
     from .outreach import bp as outreach_bp
     from .people import bp as people_bp
     from .retreats import bp as retreats_bp
+    from .sgim import bp as sgim_bp
 
     app.register_blueprint(home_bp)
     app.register_blueprint(people_bp)
@@ -92,6 +94,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(outreach_bp)
     app.register_blueprint(holidays_bp)
     app.register_blueprint(coaching_bp)
+    app.register_blueprint(duties_bp)
+    app.register_blueprint(sgim_bp)
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -146,6 +150,7 @@ def register_commands(app: Flask) -> None:
     from .holidays.cli import holidays_cli
     from .notifications.cli import notifications_cli
     from .people.cli import roster_cli, users_cli
+    from .sgim.cli import sgim_cli
 
     app.cli.add_command(roster_cli)
     app.cli.add_command(users_cli)
@@ -154,6 +159,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(feeds_cli)
     app.cli.add_command(holidays_cli)
     app.cli.add_command(coaching_cli)
+    app.cli.add_command(sgim_cli)
 
 
 def register_logging(app: Flask) -> None:

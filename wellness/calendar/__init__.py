@@ -7,7 +7,16 @@ the flush listener that keeps calendar versions current.
 from . import versions  # noqa: F401 - installs the flush listener
 from .conflicts import clashes, find_clashes
 from .items import CalendarItem, Window, overlaps
-from .registry import EVERYONE, Provider, PublicScope, Watch, items_for, public_items, register
+from .registry import (
+    EVERYONE,
+    Provider,
+    PublicScope,
+    Watch,
+    items_for,
+    on_calendar_change,
+    public_items,
+    register,
+)
 
 __all__ = [
     "EVERYONE",
@@ -19,6 +28,7 @@ __all__ = [
     "clashes",
     "find_clashes",
     "items_for",
+    "on_calendar_change",
     "overlaps",
     "public_items",
     "register",

@@ -48,12 +48,23 @@ class Provider:
 
 
 PROVIDERS: dict[str, Provider] = {}
+# listener(session, person_ids): runs before a commit that changed those people's calendars.
+CHANGE_LISTENERS: list[Callable[[object, frozenset[int]], None]] = []
 
 
 def register(provider: Provider) -> Provider:
     """Add a domain's provider (registering the same name again replaces it)."""
     PROVIDERS[provider.name] = provider
     return provider
+
+
+def on_calendar_change(listener: Callable[[object, frozenset[int]], None]):
+    """Register `listener(session, person_ids)`, called before each commit that changed the calendars of
+    those people (as the providers' watches report them), inside that transaction. It may write; what it
+    writes is committed with the change. Usable as a decorator."""
+    if listener not in CHANGE_LISTENERS:
+        CHANGE_LISTENERS.append(listener)
+    return listener
 
 
 def watches() -> Mapping[type, list[Watch]]:

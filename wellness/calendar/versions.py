@@ -17,10 +17,12 @@ from sqlalchemy.orm import Session
 
 from ..dates import utcnow
 from .models import CalendarVersion
-from .registry import EVERYONE, watches
+from .registry import CHANGE_LISTENERS, EVERYONE, watches
 
 PUBLIC = "public"
 ALL_PEOPLE = "everyone"
+CHANGED_PEOPLE = "wellness_calendar_changed_people"
+MAX_LISTENER_ROUNDS = 4  # listeners that change calendars themselves settle within a round or two
 
 
 def person_scope(person_id: int) -> str:
@@ -102,6 +104,29 @@ def _raise_versions(session: Session, _context) -> None:
                     scopes.add(ALL_PEOPLE)
                 else:
                     scopes.update(person_scope(person_id) for person_id in people)
+                    session.info.setdefault(CHANGED_PEOPLE, set()).update(people)
                 if watch.public:
                     scopes.add(PUBLIC)
         touch(session, scopes)
+
+
+@event.listens_for(Session, "before_commit")
+def _tell_listeners(session: Session) -> None:
+    """Hand the people whose calendars this transaction changed to each change listener, before it commits.
+
+    A listener may change calendars itself (releasing a cover that now clashes); the people that touches
+    are handed on in another round, so every listener sees a settled state.
+    """
+    for _ in range(MAX_LISTENER_ROUNDS):
+        session.flush()
+        people = session.info.pop(CHANGED_PEOPLE, None)
+        if not people:
+            return
+        for listener in CHANGE_LISTENERS:
+            listener(session, frozenset(people))
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_changes(session: Session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(CHANGED_PEOPLE, None)  # rolled back: nothing to hand on

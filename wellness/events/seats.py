@@ -20,6 +20,7 @@ from ..notifications.services import notify
 from ..people.models import Person
 from ..people.permissions import can_check_in, can_manage_events
 from .display import local_text, program_tz
+from .elsewhere import answer_page
 from .models import MAX_CAPACITY, MAX_GUESTS, Event, Rsvp
 from .waitlist import Waiting, fits, positions, promotions
 
@@ -197,6 +198,8 @@ def _check_answer(actor, event: Event, person, response: str, guests: int, now: 
         raise ValidationFailed("This event is not published yet, so it takes no RSVPs.")
     if event.status == "cancelled":
         raise ValidationFailed("This event was cancelled, so it takes no RSVPs.")
+    if answer_page(event):
+        raise ValidationFailed("This event is answered on its own page, not by RSVP.")
     if not person.is_active:
         raise ValidationFailed(f"{person.name}'s account is deactivated.")
     if not on_behalf:

@@ -15,6 +15,7 @@ from ..people.permissions import can_check_in, can_manage_events, is_organiser
 from . import bp, seats, services
 from .audience import describe
 from .display import program_tz, when
+from .elsewhere import answer_page
 from .forms import EventFilterForm, RsvpForm
 from .models import Event
 
@@ -112,6 +113,7 @@ def _render_event(event: Event, form: RsvpForm, status: int = 200):
         can_check_in=can_check_in(current_user, event),
         staff=can_manage_events(current_user),
         confirm_form=ConfirmForm(),
+        answer_page=answer_page(event),
     ), status
 
 

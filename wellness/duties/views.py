@@ -1,0 +1,1 @@
+"""Duty and away-period pages (being built)."""
