@@ -124,7 +124,7 @@ def assign_cover(actor, duty: Duty, coverer: Person, now: datetime | None = None
     problem = cover_problem(duty, coverer, now)
     if problem:
         raise problem
-    previous = duty.covered_by
+    previous = db.session.get(Person, duty.covered_by_id) if duty.covered_by_id else None
     if previous is not None:
         notify(previous, "cover_released", f"No longer covering: {duty_label(duty.kind, duty.session)}",
                f"{coverer.name} now covers {duty.person.name}'s {duty_text(duty)} instead of you.", "/duties")  # fmt: skip
@@ -167,9 +167,9 @@ def release_cover(
     """Take the cover off `duty`, telling the coverer why; with `tell_staff` also the coordinator who
     assigned it (or every coordinator) and the owner, since the need is uncovered again."""
     now = now or utcnow()
-    coverer = duty.covered_by
-    if coverer is None:
+    if duty.covered_by_id is None:
         return
+    coverer = db.session.get(Person, duty.covered_by_id)
     assigned_by = db.session.get(Person, duty.cover_assigned_by_id) if duty.cover_assigned_by_id else None
     duty.covered_by_id = duty.cover_assigned_by_id = duty.covered_at = None
     duty.revision += 1
@@ -201,7 +201,7 @@ def recheck_covers(session, people: frozenset[int]) -> None:
     ).all()
     now = utcnow()
     for duty in duties:
-        problem = cover_problem(duty, duty.covered_by, now)
+        problem = cover_problem(duty, session.get(Person, duty.covered_by_id), now)
         if problem:
             release_cover(None, duty, problem.message, now, tell_staff=True)
 
