@@ -117,6 +117,17 @@ def can_see_pairing(person, pairing) -> bool:
     return is_in_pairing(person, pairing) or can_manage_coaching(person)
 
 
+def can_run_sgim(person) -> bool:
+    """Coordinators run the SGIM meeting: details, eligibility, invitations, funding, coverage, the ledger."""
+    return is_staff(person)
+
+
+def can_see_trip(person, attendance) -> bool:
+    """A resident's SGIM trip (answer, funding, reimbursement, coverage) is for them and for coordinators;
+    to anyone else it does not exist (404), since another resident must never see someone's funding."""
+    return (bool(_roles(person)) and person.id == attendance.person_id) or can_run_sgim(person)
+
+
 def require(allowed: bool, *, hide: bool = False) -> None:
     """Abort with 403, or 404 where the object's existence is itself private."""
     if not allowed:

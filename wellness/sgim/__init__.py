@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("sgim", __name__)
 
-from . import reminders, views  # noqa: E402,F401
+from . import board_views, reminders, trip_views, views  # noqa: E402,F401
