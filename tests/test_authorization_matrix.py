@@ -27,6 +27,8 @@ from wellness.coaching import goals as coaching_goals
 from wellness.coaching import meetings as coaching_meetings
 from wellness.coaching import services as coaching
 from wellness.dates import as_local, local_to_utc, program_today, utcnow
+from wellness.duties.covers import assign_cover
+from wellness.duties.models import Duty
 from wellness.events import groups, seats, services
 from wellness.events.models import EventKind
 from wellness.extensions import db
@@ -43,6 +45,7 @@ from wellness.people.models import Field, Person
 from wellness.people.services import ensure_roles
 from wellness.retreats import services as retreats
 from wellness.retreats.signups import sign_up
+from wellness.sgim import services as sgim_services
 
 IGNORED_ENDPOINTS = {"static", "bootstrap.static"}
 TZ = "America/New_York"
@@ -96,6 +99,9 @@ OWN_GOAL = outcomes(
 )
 # Ending and re-pairing: the pair see the pairing but only staff change it.
 CHANGES_PAIRING = outcomes(other_resident="hidden", coordinator="ok", admin="ok")
+# SGIM: see sgim_world. The resident is going to the meeting; their trip is theirs and the coordinators'
+# alone, and to anyone else it does not exist (another resident must never see someone's funding).
+TRIP = outcomes(resident="ok", other_resident="hidden", faculty="hidden", coordinator="ok", admin="ok")
 
 MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("home.health", "GET"): PUBLIC,
@@ -277,6 +283,28 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("coaching.list_exclusions", "GET"): STAFF,
     ("coaching.add_exclusion", "POST"): STAFF,
     ("coaching.remove_exclusion", "POST"): STAFF,
+    # SGIM: see sgim_world. Anyone signed in has the SGIM page and the meeting's address (which leads the
+    # resident to their trip, staff to the board, and shows anyone else what the meeting is).
+    ("sgim.index", "GET"): SIGNED_IN,
+    ("sgim.create_meeting", "GET"): STAFF,
+    ("sgim.create_meeting", "POST"): STAFF,
+    ("sgim.edit_meeting", "GET"): STAFF,
+    ("sgim.edit_meeting", "POST"): STAFF,
+    ("sgim.show_meeting", "GET"): SIGNED_IN,
+    ("sgim.show_board", "GET"): STAFF,
+    ("sgim.save_eligibility", "POST"): STAFF,
+    ("sgim.invite_resident", "POST"): STAFF,
+    ("sgim.export_coverage", "GET"): STAFF,
+    ("sgim.show_ledger", "GET"): STAFF,
+    ("sgim.show_trip", "GET"): TRIP,
+    ("sgim.answer_invitation", "POST"): TRIP,
+    ("sgim.record_presentation", "POST"): TRIP,
+    # The resident's funding is approved: only a coordinator changes the request now.
+    ("sgim.request_funding", "POST"): {**TRIP, "resident": "bad"},
+    ("sgim.approve_funding", "POST"): {**TRIP, "resident": "forbidden"},
+    ("sgim.set_reimbursement", "POST"): TRIP,
+    ("sgim.cover_need", "POST"): TRIP,  # the resident is away then, so arranges their own cover
+    ("sgim.release_cover", "POST"): TRIP,
 }
 
 
@@ -310,6 +338,19 @@ class CoachingWorld:
 
 
 @dataclass(frozen=True)
+class SgimWorld:
+    """The meeting in 40 days; the resident going, funding approved, one duty uncovered and one covered."""
+
+    meeting_id: int
+    attendance_id: int  # the resident's
+    open_duty_id: int  # the resident's clinic inside the trip, uncovered
+    covered_duty_id: int  # the resident's other clinic inside the trip, covered by a faculty member
+    first_day: str
+    last_day: str
+    free_coverer: str  # the e-mail of a faculty member free then
+
+
+@dataclass(frozen=True)
 class World:
     """The records the requests refer to."""
 
@@ -332,6 +373,7 @@ class World:
     project_span: tuple[str, str] = ("", "")
     holidays: HolidayWorld | None = None  # built for the holiday routes only
     coaching: CoachingWorld | None = None  # built for the coaching routes only
+    sgim: SgimWorld | None = None  # built for the SGIM routes only
 
     @property
     def resident(self):
@@ -485,7 +527,35 @@ BODIES = {
         "coach_id": str(w.people["faculty"].id),
         "reason": "Research mentor",
     },
+    ("sgim.create_meeting", "POST"): lambda w: sgim_meeting_form(w),
+    ("sgim.edit_meeting", "POST"): lambda w: sgim_meeting_form(w),
+    ("sgim.save_eligibility", "POST"): lambda w: {"pairs": ["primary_care:2", "categorical:2"]},
+    ("sgim.invite_resident", "POST"): lambda w: {"email": w.people["other_resident"].email},
+    ("sgim.answer_invitation", "POST"): lambda w: {"answer": "declined"},
+    ("sgim.record_presentation", "POST"): lambda w: {"title": "Panel management", "kind": "poster"},
+    ("sgim.request_funding", "POST"): lambda w: {"registration": "600", "travel": "450"},
+    ("sgim.approve_funding", "POST"): lambda w: {
+        "approved_registration": "500",
+        "approved_travel": "400",
+        "approved_lodging": "0",
+        "approved_meals": "0",
+    },
+    ("sgim.set_reimbursement", "POST"): lambda w: {"status": "submitted"},
+    ("sgim.cover_need", "POST"): lambda w: {f"d{w.sgim.open_duty_id}-coverer": w.sgim.free_coverer},
 }
+
+
+def sgim_meeting_form(w: World) -> dict:
+    return {
+        "name": "SGIM Annual Meeting",
+        "city": "Denver",
+        "starts_on": w.sgim.first_day,
+        "ends_on": w.sgim.last_day,
+        "travel_days_before": "1",
+        "travel_days_after": "0",
+        "budget_per_resident": "1500",
+        "total_budget": "5000",
+    }
 
 
 def project_form(w: World) -> dict:
@@ -545,6 +615,7 @@ def url_for_route(app, endpoint: str, method: str, world: World) -> str:
         "decision": "approve",
         **(holiday_arguments(endpoint, world.holidays) if world.holidays else {}),
         **(coaching_arguments(world.coaching) if world.coaching else {}),
+        **(sgim_arguments(endpoint, world.sgim) if world.sgim else {}),
     }
     missing = rule.arguments - set(known)
     assert not missing, f"{endpoint} needs values for {missing}: add them to url_for_route"
@@ -572,6 +643,15 @@ def coaching_arguments(world: CoachingWorld) -> dict:
         "meeting_id": world.meeting_id,
         "goal_id": world.goal_id,
         "exclusion_id": world.exclusion_id,
+    }
+
+
+def sgim_arguments(endpoint: str, world: SgimWorld) -> dict:
+    """The meeting and the resident's trip; the uncovered duty to cover, the covered one to release."""
+    return {
+        "meeting_id": world.meeting_id,
+        "attendance_id": world.attendance_id,
+        "duty_id": world.covered_duty_id if endpoint == "sgim.release_cover" else world.open_duty_id,
     }
 
 
@@ -617,7 +697,7 @@ def world(app, built_worlds, request):
     """The records of a World in the (emptied) database; the holiday and coaching records only for their own routes."""
     callspec = getattr(request.node, "callspec", None)
     endpoint = callspec.params.get("endpoint", "") if callspec else ""
-    part = endpoint.split(".")[0] if endpoint.startswith(("holidays.", "coaching.")) else ""
+    part = endpoint.split(".")[0] if endpoint.startswith(("holidays.", "coaching.", "sgim.")) else ""
     world, rows = built_worlds(part)
     restore_rows(app, rows)
     return replace(
@@ -644,7 +724,58 @@ def build_world(app, personas, part: str) -> World:
         # Two allocations take a while, so only the holiday routes get the holiday records.
         holidays=holiday_world(app, personas) if part == "holidays" else None,
         coaching=coaching_world(app, personas) if part == "coaching" else None,
+        sgim=sgim_world(app, personas) if part == "sgim" else None,
     )
+
+
+def sgim_world(app, personas) -> SgimWorld:
+    """The meeting in 40 days with the resident going and funded; two of their clinics inside the trip."""
+    with app.app_context():
+        faculty_role = ensure_roles()["faculty"]
+        covering, free = (
+            Person(email=f"{name.lower()}@example.org", first_name=name, last_name="Faculty", roles=[faculty_role])
+            for name in ("Sam", "Fran")
+        )  # fmt: skip
+        db.session.add_all([covering, free])
+        db.session.commit()
+        coordinator = db.session.get(Person, personas["coordinator"].id)
+        resident = db.session.get(Person, personas["resident"].id)
+        first = program_today(TZ) + timedelta(
+            days=40
+        )  # clear of the retreat (in 7 days) and the shift (in 10)
+        data = sgim_services.MeetingData("SGIM Annual Meeting", "Denver", first, first + timedelta(days=3),
+                                         budget_per_resident_cents=150_000, total_budget_cents=500_000)  # fmt: skip
+        meeting = sgim_services.create_meeting(coordinator, data)
+        db.session.commit()
+        attendance = sgim_services.attendance_of(meeting, resident.id) or sgim_services.invite_resident(
+            coordinator, meeting, resident
+        )  # invited whatever their PGY on the day
+        db.session.commit()
+        sgim_services.answer_invitation(resident, attendance, True)
+        db.session.commit()
+        sgim_services.request_funding(resident, attendance, {"registration": 60_000, "travel": 45_000})
+        db.session.commit()
+        sgim_services.approve_funding(coordinator, attendance, {"registration": 60_000, "travel": 45_000})
+        db.session.commit()
+        open_duty, covered_duty = (
+            Duty(person_id=resident.id, duty_on=first, session=session, kind="clinic", site="Brookside")
+            for session in ("AM", "PM")
+        )
+        db.session.add_all([open_duty, covered_duty])
+        db.session.commit()
+        assign_cover(coordinator, covered_duty, covering, utcnow())
+        db.session.commit()
+        world = SgimWorld(
+            meeting_id=meeting.id,
+            attendance_id=attendance.id,
+            open_duty_id=open_duty.id,
+            covered_duty_id=covered_duty.id,
+            first_day=first.isoformat(),
+            last_day=(first + timedelta(days=3)).isoformat(),
+            free_coverer=free.email,
+        )
+        db.session.remove()
+    return world
 
 
 def coaching_world(app, personas) -> CoachingWorld:
