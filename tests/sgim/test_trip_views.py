@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from tests.sgim.conftest import (
-    FIRST_DAY,
+    HOLIDAY_YEAR,
     LAST_DAY,
     TRIP_FIRST,
     attendance_row,
@@ -19,6 +19,7 @@ from tests.sgim.conftest import (
 )
 from tests.sgim.test_views import body, section
 from tests.support import alerts, database_state, field_errors, text_of
+from wellness.holidays.dates import default_blocks
 from wellness.people.programs import start_year_for_pgy
 
 
@@ -288,9 +289,6 @@ def test_a_coverer_on_their_holiday_block_is_refused_with_the_clash_named_and_no
     resident,
     christmas_block,
 ):
-    from tests.sgim.conftest import HOLIDAY_YEAR
-    from wellness.holidays.dates import default_blocks
-
     christmas = next(b for b in default_blocks(HOLIDAY_YEAR) if b.key == "christmas")
     start = start_year_for_pgy(2, christmas.starts_on)
     ada = resident("Ada", training_start_year=start)
@@ -446,4 +444,3 @@ def test_a_trip_with_funding_approved_and_every_need_covered_is_cleared(
     page = body(client.get(trip_url(meeting_id, attendance_id)))
     assert text_of(section(page, "status")) == "Cleared"
     assert "Cleared: funding is approved and every duty inside the trip is covered." in text_of(page)
-    assert FIRST_DAY

@@ -15,6 +15,7 @@ from tests.sgim.conftest import (
     attendance_rows,
     day,
     meeting_row,
+    program_today,
 )
 from tests.support import alerts, database_state, field_errors, text_of
 from wellness.dates import academic_year_of
@@ -404,6 +405,6 @@ def test_the_ledger_shows_covers_per_person_fairness_per_class_and_a_chart(
     assert chart.lstrip().startswith("<svg") and "Ravi Patel (Categorical PGY-3)" in chart
     assert "style=" not in page and "<script>" not in page
     assert "No covers that year." in text_of(body(client.get(f"/sgim/ledger?year={year - 5}")))
-    assert f"Coverage ledger {academic_year_of(date.today())}" in text_of(
+    assert f"Coverage ledger {academic_year_of(program_today())}" in text_of(
         body(client.get("/sgim/ledger?year=x"))
     )
