@@ -21,6 +21,7 @@ from wtforms.validators import (
     Optional,
     ValidationError,
 )
+from wtforms.widgets import TextInput
 
 from ..events.forms import plausible_year
 from ..forms_support import Form, WholeNumberField
@@ -33,7 +34,16 @@ EMAIL = [DataRequired("Enter an e-mail address."), Email("Enter an e-mail addres
 
 
 class MoneyField(DecimalField):
-    """Dollars and cents ("1250" or "1,250.50"); `cents` is the whole number of cents, or None when empty."""
+    """Dollars and cents ("1250" or "1,250.50"); `cents` is the whole number of cents, or None when empty.
+
+    A text box with the decimal keypad on phones: a number input would refuse the thousands comma.
+    """
+
+    widget = TextInput()
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("render_kw", {"inputmode": "decimal", "autocomplete": "off"})
+        super().__init__(*args, **kwargs)
 
     def process_formdata(self, valuelist):
         if valuelist:

@@ -39,20 +39,24 @@ def cover_form(duty_id: int) -> CoverForm:
 
 
 def _fresh_forms(attendance) -> dict:
+    """The trip's forms filled with what is saved; the approval starts from the approved amounts, or from
+    the request when nothing is approved yet."""
     lines = {line.category: line for line in attendance.funding}
-    requested = {c: dollars(lines[c].requested_cents) if c in lines else None for c in FUNDING_CATEGORIES}
-    approved = {
-        f"approved_{c}": dollars(lines[c].approved_cents if c in lines and lines[c].approved_cents is not None
-                                 else lines[c].requested_cents if c in lines else 0)
-        for c in FUNDING_CATEGORIES
-    }  # fmt: skip
+    requested = {c: lines[c].requested_cents if c in lines else None for c in FUNDING_CATEGORIES}
+    approved = {c: lines[c].approved_cents if c in lines else None for c in FUNDING_CATEGORIES}
     return {
         "answer_form": AnswerForm(answer=attendance.answer if attendance.answer != "invited" else None),
         "presentation_form": PresentationForm(
             title=attendance.presentation_title, kind=attendance.presentation_kind or ""
         ),
-        "funding_form": FundingForm(**requested),
-        "approval_form": ApprovalForm(**approved, over_budget_reason=attendance.over_budget_reason),
+        "funding_form": FundingForm(**{c: dollars(cents) for c, cents in requested.items()}),
+        "approval_form": ApprovalForm(
+            **{
+                f"approved_{c}": dollars(approved[c] if approved[c] is not None else requested[c] or 0)
+                for c in FUNDING_CATEGORIES
+            },
+            over_budget_reason=attendance.over_budget_reason,
+        ),  # fmt: skip
         "reimbursement_form": ReimbursementForm(status=attendance.reimbursement),
     }
 
