@@ -193,6 +193,39 @@ def test_declining_cancels_the_trip_and_releases_the_covers_arranged_for_it(
     assert need_days(attendance_id) == []
 
 
+def test_declining_keeps_the_covers_of_days_the_attendee_is_away_all_the_same(
+    app, db, going, answer, away, make_duty, cover, ada, ravi
+):
+    _meeting_id, attendance_id = going(ada)
+    away(ada, day(3), day(10), title="Vacation")  # her vacation starts on the meeting's last day
+    meeting_day, vacation_day = make_duty(ada, day(1), "AM"), make_duty(ada, day(3), "AM")
+    cover(meeting_day, ravi)
+    cover(vacation_day, ravi)
+
+    answer(attendance_id, False)
+
+    assert duty_row(app, meeting_day).covered_by_id is None
+    assert duty_row(app, vacation_day).covered_by_id == ravi.id
+
+
+def test_a_meeting_moved_far_releases_every_cover_of_the_old_trip(
+    app, db, coordinator, going, make_duty, cover, ada, ravi
+):
+    meeting_id, _attendance_id = going(ada)
+    clinic = make_duty(ada, day(2), "AM")
+    cover(clinic, ravi)
+
+    later = FIRST_DAY + timedelta(days=60)
+    services.update_meeting(
+        db.session.get(Person, coordinator.id),
+        db.session.get(Meeting, meeting_id),
+        meeting_details(starts_on=later, ends_on=later + timedelta(days=3)),
+    )
+    db.session.commit()
+
+    assert duty_row(app, clinic).covered_by_id is None
+
+
 def test_going_again_after_declining_reuses_the_trip(app, db, going, answer, ada):
     _meeting_id, attendance_id = going(ada)
     period_id = attendance_row(app, attendance_id).away_period_id

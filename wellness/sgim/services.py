@@ -13,7 +13,7 @@ from sqlalchemy import select
 from ..audit import record
 from ..database import begin_immediate
 from ..dates import local_to_utc, utcnow
-from ..duties.covers import duties_between, release_cover
+from ..duties.covers import duties_between, is_away_on, release_cover
 from ..duties.models import AwayPeriod, Duty
 from ..errors import Conflict, NotAllowed, ValidationFailed
 from ..events import services as events
@@ -185,23 +185,34 @@ def _move_trip(actor, attendance: Attendance) -> None:
     first, last = trip_days(attendance.meeting)
     if (period.starts_on, period.ends_on) == (first, last):
         return
+    old = (period.starts_on, period.ends_on)
     period.title = trip_title(attendance.meeting)
     period.starts_on, period.ends_on = first, last
     period.revision += 1
     period.updated_at = utcnow()
-    _release_outside_trip(actor, attendance, first, last)
+    _release_outside_trip(actor, attendance, old, (first, last))
 
 
-def _release_outside_trip(actor, attendance: Attendance, first: date | None, last: date | None) -> None:
-    """Release covers of the attendee's duties around the old trip that are no longer inside the trip."""
+def _release_outside_trip(
+    actor, attendance: Attendance, old: tuple[date, date], new: tuple[date, date] | None
+) -> None:
+    """Release the covers of the attendee's duties on the trip's old days that are not inside its new days
+    (`new` None: the trip is cancelled), unless they are away then all the same (a vacation's covers stay).
+
+    The trip's away period must already hold its new dates or status: the check for other time away reads it.
+    """
     covered = db.session.scalars(
-        select(Duty).where(Duty.person_id == attendance.person_id, Duty.covered_by_id.is_not(None))
-    )
-    meeting = attendance.meeting
-    near_first, near_last = meeting.starts_on - timedelta(days=30), meeting.ends_on + timedelta(days=30)
+        select(Duty).where(
+            Duty.person_id == attendance.person_id,
+            Duty.covered_by_id.is_not(None),
+            Duty.duty_on >= old[0],
+            Duty.duty_on <= old[1],
+        )
+    ).all()
     for duty in covered:
-        inside = first is not None and first <= duty.duty_on <= last
-        if near_first <= duty.duty_on <= near_last and not inside:
+        if new is not None and new[0] <= duty.duty_on <= new[1]:
+            continue
+        if not is_away_on(attendance.person_id, duty.duty_on):
             release_cover(
                 actor, duty, f"{attendance.person.name} is no longer away then, so no cover is needed."
             )
@@ -349,7 +360,7 @@ def answer_invitation(actor, attendance: Attendance, going: bool, now: datetime 
     elif attendance.away_period is not None:
         period = attendance.away_period
         period.status, period.revision, period.updated_at = "cancelled", period.revision + 1, now
-        _release_outside_trip(actor, attendance, None, None)
+        _release_outside_trip(actor, attendance, (period.starts_on, period.ends_on), None)
     db.session.flush()
     record(actor, "sgim.answered", "sgim_attendance", attendance.id, {"answer": before}, {"answer": answer})
     return attendance
