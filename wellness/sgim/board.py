@@ -87,6 +87,7 @@ class Board:
 
 
 def build_board(meeting: Meeting) -> Board:
+    """The meeting's board: everyone invited (by name) with their trip's status, and the budget."""
     statuses = [services.trip_status(a) for a in services.attendances(meeting)]
     return Board(
         _summary(meeting, statuses), statuses, services.budget_of(meeting), services.eligible_pairs(meeting)

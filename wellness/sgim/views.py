@@ -52,6 +52,7 @@ def index():
 
 
 def meeting_form_page(form: MeetingForm, meeting: Meeting | None, status: int = 200):
+    """The new-meeting form (meeting None) or the edit form, with any errors on its fields."""
     return render_template("sgim/edit.html", form=form, meeting=meeting), status
 
 
