@@ -77,6 +77,25 @@ def test_only_coordinators_create_or_change_a_meeting(app, db, make_meeting, ada
     assert database_state(app) == before
 
 
+def test_a_second_meeting_in_the_same_year_is_refused(app, db, coordinator, make_meeting):
+    first_id = make_meeting()
+    actor = db.session.get(Person, coordinator.id)
+    before = database_state(app)
+
+    with pytest.raises(Conflict) as refused:
+        services.create_meeting(actor, meeting_details(name="SGIM again", starts_on=FIRST_DAY + timedelta(days=30),
+                                                       ends_on=FIRST_DAY + timedelta(days=33)))  # fmt: skip
+    db.session.rollback()
+
+    assert refused.value.field == "starts_on"
+    assert f"{FIRST_DAY.year} already has an SGIM meeting" in refused.value.message
+    assert database_state(app) == before
+    # The meeting itself may still be edited within its year.
+    services.update_meeting(actor, db.session.get(Meeting, first_id), meeting_details(city="Boston"))
+    db.session.commit()
+    assert db.session.get(Meeting, first_id).city == "Boston"
+
+
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [

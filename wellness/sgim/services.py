@@ -106,6 +106,16 @@ def _event_data(data: MeetingData, kind_id: int, pairs) -> events.EventData:
     )
 
 
+def _check_one_a_year(data: MeetingData, leave_out: int | None = None) -> None:
+    """The program funds one national meeting a year: a second one in the same year is refused."""
+    year = data.starts_on.year
+    same_year = [m for m in meetings_in(year) if m.id != leave_out]
+    if same_year:
+        raise Conflict(
+            f"{year} already has an SGIM meeting, {same_year[0].name}; edit that one.", field="starts_on"
+        )
+
+
 def trip_days(meeting: Meeting) -> tuple[date, date]:
     """The first and last day an attendee is away: the meeting and its travel days."""
     return (
@@ -117,11 +127,12 @@ def trip_days(meeting: Meeting) -> tuple[date, date]:
 def create_meeting(actor, data: MeetingData, now: datetime | None = None) -> Meeting:
     """Create the meeting and its published sgim event, eligible to primary care PGY-2, and invite them.
 
-    Raises NotAllowed (not staff) and ValidationFailed (bad details).
+    Raises NotAllowed (not staff), ValidationFailed (bad details) and Conflict (that year has a meeting).
     """
     _require_staff(actor)
     _check(data)
-    begin_immediate()  # publishing takes the event's lock
+    begin_immediate()  # publishing takes the event's lock; the year's meeting is looked for under it
+    _check_one_a_year(data)
     kind_id = db.session.scalar(select(EventKind.id).where(EventKind.slug == "sgim"))
     event = events.create_event(actor, _event_data(data, kind_id, DEFAULT_ELIGIBILITY))
     events.publish_event(actor, event)
@@ -168,6 +179,7 @@ def update_meeting(actor, meeting: Meeting, data: MeetingData) -> Meeting:
     _require_staff(actor)
     _check(data)
     begin_immediate()
+    _check_one_a_year(data, meeting.id)
     before = meeting_data(meeting)
     pairs = [(row.program, row.pgy) for row in meeting.eligibility]
     events.update_event(actor, meeting.event, _event_data(data, meeting.event.kind_id, pairs))
