@@ -146,6 +146,7 @@ def register_template_globals(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from .coaching.cli import coaching_cli
     from .demo.cli import demo_cli
+    from .duties.cli import duties_cli
     from .feeds.cli import feeds_cli
     from .holidays.cli import holidays_cli
     from .notifications.cli import notifications_cli
@@ -160,6 +161,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(holidays_cli)
     app.cli.add_command(coaching_cli)
     app.cli.add_command(sgim_cli)
+    app.cli.add_command(duties_cli)
 
 
 def register_logging(app: Flask) -> None:
