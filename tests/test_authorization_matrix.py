@@ -15,7 +15,7 @@ has one) and, when its POST needs a form to succeed, an entry in BODIES.
 
 import io
 from dataclasses import dataclass, replace
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -27,6 +27,8 @@ from wellness.coaching import goals as coaching_goals
 from wellness.coaching import meetings as coaching_meetings
 from wellness.coaching import services as coaching
 from wellness.dates import as_local, local_to_utc, program_today, utcnow
+from wellness.duties import away as duty_away
+from wellness.duties import clinics as duty_clinics
 from wellness.duties.covers import assign_cover
 from wellness.duties.models import Duty
 from wellness.events import groups, seats, services
@@ -305,6 +307,23 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("sgim.set_reimbursement", "POST"): TRIP,
     ("sgim.cover_need", "POST"): TRIP,  # the resident is away then, so arranges their own cover
     ("sgim.release_cover", "POST"): TRIP,
+    # Duties: see duties_world. A person's duties page is theirs and the coordinators'; only coordinators
+    # change someone's duties or decide time away; the resident may cancel their own request; residents and
+    # faculty ask for time away (coordinators have no duties to be away from).
+    ("duties.my_duties", "GET"): SIGNED_IN,
+    ("duties.show_person", "GET"): OWN_PAGE,
+    ("duties.find_person", "GET"): STAFF,
+    ("duties.add_duty", "POST"): CHANGE_PERSON,
+    ("duties.generate_clinics", "POST"): CHANGE_PERSON,
+    ("duties.enter_away", "POST"): CHANGE_PERSON,
+    ("duties.delete_duty", "POST"): CHANGE_PERSON,
+    ("duties.request_away", "POST"): outcomes(resident="ok", other_resident="ok", faculty="ok"),
+    ("duties.list_away", "GET"): STAFF,
+    ("duties.approve_away", "POST"): CHANGE_PERSON,
+    ("duties.decline_away", "POST"): CHANGE_PERSON,
+    ("duties.cancel_away", "POST"): OWN_PAGE,
+    ("duties.import_duties", "GET"): STAFF,
+    ("duties.import_duties", "POST"): STAFF,
 }
 
 
@@ -351,6 +370,15 @@ class SgimWorld:
 
 
 @dataclass(frozen=True)
+class DutiesWorld:
+    """The resident's clinic in 20 days and their vacation request in 30, waiting for a coordinator."""
+
+    duty_id: int
+    period_id: int
+    free_day: str  # a day the resident has no duty and no time away, for forms that add one
+
+
+@dataclass(frozen=True)
 class World:
     """The records the requests refer to."""
 
@@ -374,6 +402,7 @@ class World:
     holidays: HolidayWorld | None = None  # built for the holiday routes only
     coaching: CoachingWorld | None = None  # built for the coaching routes only
     sgim: SgimWorld | None = None  # built for the SGIM routes only
+    duties: DutiesWorld | None = None  # built for the duties routes only
 
     @property
     def resident(self):
@@ -542,6 +571,36 @@ BODIES = {
     },
     ("sgim.set_reimbursement", "POST"): lambda w: {"status": "submitted"},
     ("sgim.cover_need", "POST"): lambda w: {f"d{w.sgim.open_duty_id}-coverer": w.sgim.free_coverer},
+    ("duties.add_duty", "POST"): lambda w: {
+        "day": w.duties.free_day,
+        "session": "PM",
+        "kind": "ambulatory",
+        "site": "Brookside",
+    },
+    ("duties.generate_clinics", "POST"): lambda w: {
+        "weekday": "2",
+        "session": "AM",
+        "site": "Brookside",
+        "first_day": w.duties.free_day,
+        "last_day": (date.fromisoformat(w.duties.free_day) + timedelta(days=27)).isoformat(),
+    },
+    ("duties.enter_away", "POST"): lambda w: {
+        "kind": "sick",
+        "starts_on": w.duties.free_day,
+        "ends_on": w.duties.free_day,
+    },
+    ("duties.request_away", "POST"): lambda w: {
+        "kind": "vacation",
+        "starts_on": w.duties.free_day,
+        "ends_on": (date.fromisoformat(w.duties.free_day) + timedelta(days=4)).isoformat(),
+        "note": "Family wedding",
+    },
+    ("duties.decline_away", "POST"): lambda w: {
+        f"d{w.duties.period_id}-reason": "Short-staffed on the wards."
+    },
+    ("duties.import_duties", "POST"): lambda w: {
+        "file": (io.BytesIO(duties_csv(w).encode()), "duties.csv"),
+    },
 }
 
 
@@ -616,6 +675,7 @@ def url_for_route(app, endpoint: str, method: str, world: World) -> str:
         **(holiday_arguments(endpoint, world.holidays) if world.holidays else {}),
         **(coaching_arguments(world.coaching) if world.coaching else {}),
         **(sgim_arguments(endpoint, world.sgim) if world.sgim else {}),
+        **(duties_arguments(world.duties) if world.duties else {}),
     }
     missing = rule.arguments - set(known)
     assert not missing, f"{endpoint} needs values for {missing}: add them to url_for_route"
@@ -644,6 +704,14 @@ def coaching_arguments(world: CoachingWorld) -> dict:
         "goal_id": world.goal_id,
         "exclusion_id": world.exclusion_id,
     }
+
+
+def duties_arguments(world: DutiesWorld) -> dict:
+    return {"duty_id": world.duty_id, "period_id": world.period_id}
+
+
+def duties_csv(w: World) -> str:
+    return f"email,date,session,kind,site\n{w.resident.email},{w.duties.free_day},PM,inpatient,Main\n"
 
 
 def sgim_arguments(endpoint: str, world: SgimWorld) -> dict:
@@ -697,7 +765,9 @@ def world(app, built_worlds, request):
     """The records of a World in the (emptied) database; the holiday and coaching records only for their own routes."""
     callspec = getattr(request.node, "callspec", None)
     endpoint = callspec.params.get("endpoint", "") if callspec else ""
-    part = endpoint.split(".")[0] if endpoint.startswith(("holidays.", "coaching.", "sgim.")) else ""
+    part = (
+        endpoint.split(".")[0] if endpoint.startswith(("holidays.", "coaching.", "sgim.", "duties.")) else ""
+    )
     world, rows = built_worlds(part)
     restore_rows(app, rows)
     return replace(
@@ -725,7 +795,26 @@ def build_world(app, personas, part: str) -> World:
         holidays=holiday_world(app, personas) if part == "holidays" else None,
         coaching=coaching_world(app, personas) if part == "coaching" else None,
         sgim=sgim_world(app, personas) if part == "sgim" else None,
+        duties=duties_world(app, personas) if part == "duties" else None,
     )
+
+
+def duties_world(app, personas) -> DutiesWorld:
+    """The resident's clinic and vacation request, clear of the retreat (in 7 days) and the shift (in 10)."""
+    with app.app_context():
+        coordinator = db.session.get(Person, personas["coordinator"].id)
+        resident = db.session.get(Person, personas["resident"].id)
+        today = program_today(TZ)
+        duty = duty_clinics.add_duty(
+            coordinator, resident, today + timedelta(days=20), "AM", "clinic", "Brookside"
+        )
+        db.session.commit()
+        days = today + timedelta(days=30), today + timedelta(days=34)
+        period = duty_away.request_away(resident, duty_away.AwayData("vacation", *days), today)
+        db.session.commit()
+        world = DutiesWorld(duty.id, period.id, (today + timedelta(days=45)).isoformat())
+        db.session.remove()
+    return world
 
 
 def sgim_world(app, personas) -> SgimWorld:
