@@ -15,6 +15,14 @@ from sqlalchemy import select
 from tests.events import conftest as events_fixtures
 from tests.events.conftest import TZ, answer, at, make_event, person_in, program_today, session_for  # noqa: F401
 from tests.feeds.conftest import feed_url, poll  # noqa: F401 - the personal feed over HTTP
+from tests.holidays.conftest import (  # noqa: F401 - a published holiday year, for clashes
+    allocate,
+    holiday_year,
+    publish,
+    published_year,
+    rank,
+    residents,
+)
 from tests.support import fetch
 from wellness.dates import academic_year_of, utcnow
 from wellness.duties import away, clinics, covers, importing
@@ -100,7 +108,11 @@ def faculty(make_person):
 
     def make(first_name: str, **columns):
         return make_person(
-            "faculty", first_name=first_name, last_name="Faculty", email=f"{first_name.lower()}@example.org", **columns
+            "faculty",
+            first_name=first_name,
+            last_name="Faculty",
+            email=f"{first_name.lower()}@example.org",
+            **columns,
         )
 
     return make
@@ -116,7 +128,13 @@ def make_duty(app, coordinator):
     def make(person, day: date = DAY, session: str = "AM", kind: str = "clinic", site: str = "") -> int:
         with session_for(app) as (session_, _detach):
             duty = clinics.add_duty(
-                person_in(session_, coordinator), person_in(session_, person), day, session, kind, site, utcnow()
+                person_in(session_, coordinator),
+                person_in(session_, person),
+                day,
+                session,
+                kind,
+                site,
+                utcnow(),
             )
             session_.commit()
             return duty.id
@@ -166,7 +184,9 @@ def import_csv(app, coordinator):
 def request_away(app):
     """request_away(ada, first, last, kind="vacation") through request_away as the person; commit -> its id."""
 
-    def make(person, first: date, last: date, kind: str = "vacation", note: str = "", today: date | None = None):
+    def make(
+        person, first: date, last: date, kind: str = "vacation", note: str = "", today: date | None = None
+    ):
         with session_for(app) as (session_, _detach):
             period = away.request_away(
                 person_in(session_, person), away.AwayData(kind, first, last, note), today or program_today()
@@ -184,7 +204,9 @@ def enter_away(app, coordinator):
     def make(person, first: date, last: date, kind: str = "vacation", note: str = ""):
         with session_for(app) as (session_, _detach):
             period = away.enter_away(
-                person_in(session_, coordinator), person_in(session_, person), away.AwayData(kind, first, last, note)
+                person_in(session_, coordinator),
+                person_in(session_, person),
+                away.AwayData(kind, first, last, note),
             )
             session_.commit()
             return period.id

@@ -143,12 +143,13 @@ def _summary(period: AwayPeriod) -> str:
     return f"{AWAY_KINDS[period.kind]} on {days_text(period.starts_on, period.ends_on)} ({period.days} days)"
 
 
-def _vacation_sentence(uses: list[VacationUse]) -> str:
+def _vacation_sentence(uses: list[VacationUse], if_approved: bool = False) -> str:
+    """ " 12 of 28 vacation days in 2026–27 approved." (" If approved: …" for a request), or the warning."""
     parts = [
         use.warning() or f"{use.approved} of {use.allowed} vacation days in {use.label} approved."
         for use in uses
     ]
-    return (" " + " ".join(parts)) if parts else ""
+    return ((" If approved: " if if_approved else " ") + " ".join(parts)) if parts else ""
 
 
 def may_request_away(person) -> bool:
@@ -172,7 +173,7 @@ def request_away(actor, data: AwayData, today: date, now: datetime | None = None
     _lock(actor)
     _check(actor, data, today)
     period = _new_period(actor, actor, data, "requested", now)
-    use = _vacation_sentence(vacation_after(period))
+    use = _vacation_sentence(vacation_after(period), if_approved=True)
     for coordinator in coordinators():
         if coordinator.id != actor.id:
             notify(
