@@ -42,8 +42,14 @@ def test_the_site_column_may_be_left_out_and_blank_lines_are_skipped():
     [
         ("x@y.org,2027-04-13,AM,clinic,", "Row 2: no active person has the address x@y.org"),
         (",2027-04-13,AM,clinic,", "Row 2: the email is missing"),
-        ("ada@example.org,2027-13-01,AM,clinic,", "Row 2: '2027-13-01' is not a date (use YYYY-MM-DD, e.g. 2027-04-13)"),
-        ("ada@example.org,13/04/2027,AM,clinic,", "Row 2: '13/04/2027' is not a date (use YYYY-MM-DD, e.g. 2027-04-13)"),
+        (
+            "ada@example.org,2027-13-01,AM,clinic,",
+            "Row 2: '2027-13-01' is not a date (use YYYY-MM-DD, e.g. 2027-04-13)",
+        ),
+        (
+            "ada@example.org,13/04/2027,AM,clinic,",
+            "Row 2: '13/04/2027' is not a date (use YYYY-MM-DD, e.g. 2027-04-13)",
+        ),
         ("ada@example.org,,AM,clinic,", "Row 2: the date is missing"),
         ("ada@example.org,1999-04-13,AM,clinic,", "Row 2: 1999-04-13 is not between the years 2000 and 2100"),
         ("ada@example.org,2027-04-13,EVE,clinic,", "Row 2: 'EVE' is not a session (use AM, PM, DAY, NIGHT)"),
@@ -51,8 +57,14 @@ def test_the_site_column_may_be_left_out_and_blank_lines_are_skipped():
             "ada@example.org,2027-04-13,AM,surgery,",
             "Row 2: 'surgery' is not a kind of duty (use clinic, inpatient, ambulatory, other)",
         ),
-        ("ada@example.org,2027-04-13,AM,clinic," + "x" * 121, "Row 2: the site is longer than 120 characters"),
-        ("ada@example.org,2027-04-13,AM,clinic,Main\x07", "Row 2: the site cell contains invisible control characters; retype it"),
+        (
+            "ada@example.org,2027-04-13,AM,clinic," + "x" * 121,
+            "Row 2: the site is longer than 120 characters",
+        ),
+        (
+            "ada@example.org,2027-04-13,AM,clinic,Main\x07",
+            "Row 2: the site cell contains invisible control characters; retype it",
+        ),
         ("ada@example.org,2027-04-13,AM", "Row 2: has 3 cells; the header has 5"),
     ],
 )
@@ -96,10 +108,18 @@ def test_the_same_person_day_and_session_twice_is_named_on_the_later_row():
 @pytest.mark.pure
 @pytest.mark.parametrize(
     ("first", "second", "overlaps"),
-    [("AM", "DAY", True), ("DAY", "PM", True), ("AM", "PM", False), ("DAY", "NIGHT", False), ("NIGHT", "AM", False)],
+    [
+        ("AM", "DAY", True),
+        ("DAY", "PM", True),
+        ("AM", "PM", False),
+        ("DAY", "NIGHT", False),
+        ("NIGHT", "AM", False),
+    ],
 )
 def test_sessions_of_one_day_that_overlap_are_refused(first, second, overlaps):
-    text = csv_of(f"ada@example.org,2027-04-13,{first},inpatient,", f"ada@example.org,2027-04-13,{second},inpatient,")
+    text = csv_of(
+        f"ada@example.org,2027-04-13,{first},inpatient,", f"ada@example.org,2027-04-13,{second},inpatient,"
+    )
 
     problems = [str(p) for p in parse_duties(text, KNOWN).problems]
 
@@ -116,7 +136,10 @@ def test_sessions_of_one_day_that_overlap_are_refused(first, second, overlaps):
         ("email,day,session,kind\n", "Row 1: 'day' is not a column (use email, date, session, kind, site)"),
         ("email,session,kind\n", "Row 1: the date column is missing"),
         ("email,date,date,session,kind\n", "Row 1: the date column appears more than once"),
-        ('email,date,session,kind\n"ada@example.org,2027', "The file is not valid CSV (unexpected end of data)"),
+        (
+            'email,date,session,kind\n"ada@example.org,2027',
+            "The file is not valid CSV (unexpected end of data)",
+        ),
     ],
 )
 def test_a_file_without_a_usable_header_is_refused_whole(text, message):
@@ -140,10 +163,16 @@ def line(person, day: date, session: str = "AM", kind: str = "clinic", site: str
 
 def test_an_import_adds_the_duties_and_a_second_one_adds_nothing(app, resident, import_csv):
     ada, ben = resident("Ada"), resident("Ben")
-    text = csv_of(line(ada, DAY), line(ada, DAY, "PM", "ambulatory", ""), line(ben, ahead(1), "DAY", "inpatient", "Main"))
+    text = csv_of(
+        line(ada, DAY),
+        line(ada, DAY, "PM", "ambulatory", ""),
+        line(ben, ahead(1), "DAY", "inpatient", "Main"),
+    )
 
     first = import_csv(text)
-    stored = [(d.person_id, d.duty_on, d.session, d.kind, d.site, d.source, d.revision) for d in duty_rows(app)]
+    stored = [
+        (d.person_id, d.duty_on, d.session, d.kind, d.site, d.source, d.revision) for d in duty_rows(app)
+    ]
     second = import_csv(text)
 
     assert (first.added, first.changed, first.unchanged) == (3, 0, 0)
@@ -154,7 +183,9 @@ def test_an_import_adds_the_duties_and_a_second_one_adds_nothing(app, resident, 
         (ben.id, ahead(1), "DAY", "inpatient", "Main", "import", 1),
     ]
     assert (second.added, second.changed, second.unchanged) == (0, 0, 3)
-    assert [(d.person_id, d.duty_on, d.session, d.kind, d.site, d.source, d.revision) for d in duty_rows(app)] == stored
+    assert [
+        (d.person_id, d.duty_on, d.session, d.kind, d.site, d.source, d.revision) for d in duty_rows(app)
+    ] == stored
 
 
 @pytest.mark.parametrize(
@@ -190,7 +221,9 @@ def test_a_deactivated_persons_address_is_unknown(app, resident, make_person, im
     assert database_state(app) == before
 
 
-def test_a_row_overlapping_a_stored_duty_the_file_leaves_alone_is_refused(app, resident, make_duty, import_csv):
+def test_a_row_overlapping_a_stored_duty_the_file_leaves_alone_is_refused(
+    app, resident, make_duty, import_csv
+):
     ada = resident("Ada")
     make_duty(ada, DAY, "DAY", "inpatient", "Main")
     before = database_state(app)
@@ -226,7 +259,10 @@ def test_a_changed_duty_that_was_covered_loses_its_cover_and_everyone_is_told(
     [duty] = duty_rows(app, ada.id)
     cover(duty.id, ben)
 
-    report = import_csv(csv_of(line(ada, DAY, "AM", "ambulatory", "Brookside")), actor=None if by == "command line" else "coordinator")
+    report = import_csv(
+        csv_of(line(ada, DAY, "AM", "ambulatory", "Brookside")),
+        actor=None if by == "command line" else "coordinator",
+    )
 
     assert (report.changed, report.released) == (1, 1)
     assert report.summary() == "0 added, 1 changed, 0 unchanged (1 cover released)."
@@ -236,7 +272,9 @@ def test_a_changed_duty_that_was_covered_loses_its_cover_and_everyone_is_told(
     # The coordinator who imported the file knows; from the command line, the one who arranged the cover is told.
     assert set(told) == ({ben.id, ada.id, coordinator.id} if by == "command line" else {ben.id, ada.id})
     assert "The duty changed: it was Continuity clinic (AM) at Brookside." in told[ada.id]
-    assert told[ben.id].startswith(f"Ada Resident's Ambulatory (AM) on {DAY.strftime('%a, %b %-d, %Y')} at Brookside")
+    assert told[ben.id].startswith(
+        f"Ada Resident's Ambulatory (AM) on {DAY.strftime('%a, %b %-d, %Y')} at Brookside"
+    )
 
 
 def test_only_coordinators_import(app, resident, import_csv):
