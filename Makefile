@@ -59,6 +59,7 @@ bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/feeds.py
 	$(BIN)/python bench/holidays.py
 	$(BIN)/python bench/coaching.py
+	$(BIN)/python bench/sgim.py
 
 clean:
 	rm -rf $(VENV) tests/artifacts .pytest_cache .ruff_cache
