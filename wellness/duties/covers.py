@@ -10,7 +10,7 @@ checked again and any that now clash are released, telling the coverer, the owne
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..audit import record
 from ..calendar import on_calendar_change
@@ -217,13 +217,14 @@ class Suggestion:
 def covers_given(academic_year: int) -> dict[int, int]:
     """Covers each person gives in an academic year (1 July to 30 June), by person id."""
     first, last = date(academic_year, 7, 1), date(academic_year + 1, 6, 30)
-    return dict(
-        db.session.execute(
-            select(Duty.covered_by_id, func.count())
-            .where(Duty.covered_by_id.is_not(None), Duty.duty_on >= first, Duty.duty_on <= last)
-            .group_by(Duty.covered_by_id)
-        ).all()
-    )
+    # The days are compared here, not in the query: given them, SQLite walks every duty of the year by
+    # day (tens of thousands in a term) instead of the few that have a cover.
+    given: dict[int, int] = {}
+    rows = db.session.execute(select(Duty.covered_by_id, Duty.duty_on).where(Duty.covered_by_id.is_not(None)))
+    for coverer_id, day in rows:
+        if first <= day <= last:
+            given[coverer_id] = given.get(coverer_id, 0) + 1
+    return given
 
 
 def _busy_by_records(day: date, session: str) -> set[int]:
