@@ -19,6 +19,7 @@ from .event_plans import (
     bullet_list,
     next_day,
 )
+from .sgim_dates import sgim_meeting_days
 
 HALF_DAY_TOPICS = (
     ("Panel management", (1, 2), "Run a registry report for your own panel and close care gaps"),
@@ -26,12 +27,6 @@ HALF_DAY_TOPICS = (
     ("Negotiation", (3,), "Practise asking for what you need in a first job offer"),
     ("CV writing", (2,), "Bring a draft CV; leave with one a program director wants to read"),
     ("The job search", (3,), "Timelines for hospitalist, primary care and fellowship paths"),
-)
-SGIM_CITIES = (
-    "Hynes Convention Center, Boston, MA",
-    "Gaylord National Resort, National Harbor, MD",
-    "Hyatt Regency, Orlando, FL",
-    "Hilton Denver City Center, Denver, CO",
 )
 
 
@@ -176,31 +171,11 @@ def plan_celebrations_and_retreats(year: Year, chiefs: list[Person]) -> None:
 
 
 def plan_sgim_and_education(year: Year, groups: dict[str, Group]) -> None:
-    add, nth, rng = year.add, year.nth, year.rng
+    add, nth = year.add, year.nth
     pc, wim = ("primary_care",), (groups["Women in medicine"],)
-    meeting = rng.choice((nth(4, WED, -1), nth(5, WED, 2)))
-    year_of_meeting = meeting.year
-    add(
-        "sgim",
-        f"SGIM Annual Meeting {year_of_meeting}",
-        meeting,
-        4,
-        programs=pc,
-        levels=(2,),
-        location=SGIM_CITIES[year_of_meeting % len(SGIM_CITIES)],
-        interest=0.85,
-        lead_days=150,
-        rsvp_closes_before=timedelta(days=56),
-        takes_check_in=False,
-        organisers=[year.coordinator, year.chief],
-        description="The Society of General Internal Medicine national meeting. Primary care juniors are "
-        "funded, and their clinics are covered while they are away.\n\n"
-        + bullet_list(
-            "Answer by the funding deadline (RSVPs close eight weeks before)",
-            "Registration, flights and hotel are booked by the program office",
-            "Present a poster? Tell the chiefs by March 1",
-        ),
-    )
+    # The meeting itself is not planned here: the SGIM step creates it through the SGIM services, and
+    # its event is answered on the meeting's page, not by RSVP.
+    meeting, _ = sgim_meeting_days(year.academic_year, year.ctx.seed)
     add(
         "sgim",
         "SGIM abstract writing workshop",

@@ -12,6 +12,7 @@ from datetime import date
 from faker import Faker
 from sqlalchemy import func, select
 
+from ..database import begin_immediate
 from ..dates import academic_year_of, utcnow
 from ..extensions import db
 from ..people.models import ClinicSite, Field, Firm, Person
@@ -98,6 +99,7 @@ def is_empty() -> bool:
 
 def seed_demo(seed: int, today: date) -> DemoContext:
     """Run every demo step into the current transaction (the caller commits)."""
+    begin_immediate()  # on SQLite the build holds the write lock from the start, as the services it calls expect
     fake = Faker("en_US")
     fake.seed_instance(seed)
     context = DemoContext(
@@ -193,6 +195,7 @@ def seed_people(ctx: DemoContext) -> None:
         )
 
 
-# Later steps register after the people they need; importing them here means anything that seeds
-# the demo (the CLI, tests) runs every step.
-from . import coaching, events, holidays, outreach, retreats  # noqa: E402, F401
+# Later steps register after the people they need, in the order imported here (by name: the SGIM step
+# comes after the events, holiday blocks and duties its covers are checked against); importing them here
+# means anything that seeds the demo (the CLI, tests) runs every step.
+from . import coaching, duties, events, holidays, outreach, retreats, sgim  # noqa: E402, F401
