@@ -143,7 +143,8 @@ def test_funding_is_in_every_state_and_the_budget_figures_agree(app, demo):
             for line in a.funding
         ]
         rows = [
-            (a.requested_cents, a.approved_cents, bool(a.funding_approved_at), a.over_budget_reason, a.reimbursement)
+            (a.requested_cents, a.approved_cents, bool(a.funding_approved_at), a.over_budget_reason,
+             a.reimbursement)
             for a in going
         ]  # fmt: skip
         limits = (meeting.budget_per_resident_cents, meeting.total_budget_cents)
@@ -267,8 +268,8 @@ def test_the_demo_resident_has_duties_this_week_and_a_trip_on_the_calendar(app, 
 
 PEOPLE_COLUMNS = ("person_id", "covered_by_id", "cover_assigned_by_id", "requested_by_id", "decided_by_id",
                   "created_by_id", "funding_approved_by_id")  # fmt: skip
-STORY_TABLES = ("duties", "away_periods", "sgim_meetings", "sgim_eligibility", "sgim_attendances", "sgim_funding",
-                "notices")  # fmt: skip
+STORY_TABLES = ("duties", "away_periods", "sgim_meetings", "sgim_eligibility", "sgim_attendances",
+                "sgim_funding", "notices")  # fmt: skip
 
 
 def _story(rows: dict) -> dict:

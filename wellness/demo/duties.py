@@ -124,7 +124,8 @@ class TimeAway:
         decided = created + timedelta(days=rng.randint(1, 2), hours=rng.randint(1, 6))
         self.rows.append(dict(
             person_id=person.id, kind=kind, title="", note=note, starts_on=first, ends_on=last,
-            status="approved", decision_reason="", requested_by_id=person.id, decided_by_id=self.coordinator.id,
+            status="approved", decision_reason="", requested_by_id=person.id,
+            decided_by_id=self.coordinator.id,
             decided_at=decided, revision=2, created_at=created, updated_at=decided,
         ))  # fmt: skip
         self.days.setdefault(person.id, set()).update(first + DAY * n for n in range((last - first).days + 1))
@@ -283,7 +284,8 @@ def _requests(ctx: DemoContext, rng, residents: list[Person], meeting_on: date, 
             monday += WEEK
         asked = _at(today - timedelta(days=1 + 2 * n), 21 - n, 15)
         period = request_away(
-            person, AwayData("vacation", monday, monday + 6 * DAY, "Visiting family" if n else "Friend's wedding"),
+            person,
+            AwayData("vacation", monday, monday + 6 * DAY, "Visiting family" if n else "Friend's wedding"),
             today, now=asked,
         )  # fmt: skip
         period.created_at = period.updated_at = asked

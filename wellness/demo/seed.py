@@ -99,7 +99,7 @@ def is_empty() -> bool:
 
 def seed_demo(seed: int, today: date) -> DemoContext:
     """Run every demo step into the current transaction (the caller commits)."""
-    begin_immediate()  # on SQLite the build holds the write lock from the start, as the services it calls expect
+    begin_immediate()  # on SQLite the build holds the write lock throughout, as the services it calls expect
     fake = Faker("en_US")
     fake.seed_instance(seed)
     context = DemoContext(

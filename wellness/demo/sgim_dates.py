@@ -1,4 +1,4 @@
-"""When and where the demo's SGIM meeting is, for the events planned around it and the SGIM step that makes it.
+"""When and where the demo's SGIM meeting is: for the events planned around it and the step that makes it.
 
 Pure: no Flask, no database and no import of the demo's steps, so any step may use it whatever the order
 they are imported in.
