@@ -12,6 +12,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from tests.browser.conftest import browser, browser_pages, dialect, live_server  # noqa: F401 - test_browser
 from tests.events import conftest as events_fixtures
 from tests.events.conftest import TZ, answer, at, make_event, person_in, program_today, session_for  # noqa: F401
 from tests.feeds.conftest import feed_url, poll  # noqa: F401 - the personal feed over HTTP

@@ -300,6 +300,17 @@ def test_a_resident_asks_for_time_away_and_coordinators_are_told(app, client, lo
     ]
 
 
+def test_a_request_past_four_weeks_says_what_approving_it_would_make(client, login_as, ada, enter_away):
+    enter_away(ada, ahead(30), ahead(30 + 24))  # 25 days
+    login_as(ada)
+
+    response = client.post("/duties/away", data=away_form(ahead(5), ahead(9)), follow_redirects=True)
+
+    assert alerts(body(response)) == [
+        f"Requested; a coordinator will decide. If approved: 30 vacation days in {LABEL}: 2 past the 28 allowed."
+    ]
+
+
 def test_a_request_for_days_already_past_is_refused_on_its_field(app, client, login_as, ada):
     login_as(ada)
     before = database_state(app)

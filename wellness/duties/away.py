@@ -145,11 +145,13 @@ def _summary(period: AwayPeriod) -> str:
 
 def _vacation_sentence(uses: list[VacationUse], if_approved: bool = False) -> str:
     """ " 12 of 28 vacation days in 2026–27 approved." (" If approved: …" for a request), or the warning."""
-    parts = [
-        use.warning() or f"{use.approved} of {use.allowed} vacation days in {use.label} approved."
-        for use in uses
-    ]
-    return ((" If approved: " if if_approved else " ") + " ".join(parts)) if parts else ""
+    within = (
+        "If approved: {} of {} vacation days in {} approved."
+        if if_approved
+        else "{} of {} vacation days in {} approved."
+    )
+    parts = [use.warning(if_approved) or within.format(use.approved, use.allowed, use.label) for use in uses]
+    return (" " + " ".join(parts)) if parts else ""
 
 
 def may_request_away(person) -> bool:

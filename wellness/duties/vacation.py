@@ -37,14 +37,17 @@ class VacationUse:
     def label(self) -> str:
         return year_label(self.academic_year)
 
-    def warning(self) -> str | None:
-        """ "33 approved vacation days in 2026–27: 5 past the 28 allowed." or None within the allowance."""
+    def warning(self, if_approved: bool = False) -> str | None:
+        """ "33 approved vacation days in 2026–27: 5 past the 28 allowed." ("If approved: 33 vacation days
+        …" for a request still waiting), or None within the allowance."""
         if not self.is_over:
             return None
-        return (
-            f"{self.approved} approved vacation days in {self.label}: "
-            f"{self.over_by} past the {self.allowed} allowed."
+        days = (
+            f"If approved: {self.approved} vacation days"
+            if if_approved
+            else f"{self.approved} approved vacation days"
         )
+        return f"{days} in {self.label}: {self.over_by} past the {self.allowed} allowed."
 
 
 def _days_in_year(first: date, last: date, academic_year: int) -> int:

@@ -232,8 +232,10 @@ def request_away():
         db.session.commit()
     except DomainError as error:
         return person_page(current_user, show_domain_error(error, form), away_form=form)
-    warnings = [use.warning() for use in vacation.vacation_after(period)]
-    flash(" ".join(["Requested; a coordinator will decide.", *filter(None, warnings)]), "success")
+    warnings = list(filter(None, (use.warning(if_approved=True) for use in vacation.vacation_after(period))))
+    flash(
+        " ".join(["Requested; a coordinator will decide.", *warnings]), "warning" if warnings else "success"
+    )
     return redirect(url_for("duties.my_duties") + "#away")
 
 
