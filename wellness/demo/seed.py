@@ -12,7 +12,7 @@ from datetime import date
 from faker import Faker
 from sqlalchemy import func, select
 
-from ..database import begin_immediate
+from ..database import FLUSHED, IMMEDIATE, begin_immediate
 from ..dates import academic_year_of, utcnow
 from ..extensions import db
 from ..people.models import ClinicSite, Field, Firm, Person
@@ -97,9 +97,22 @@ def is_empty() -> bool:
     return not db.session.scalar(select(func.count()).select_from(Person))
 
 
+def _hold_write_lock() -> None:
+    """On SQLite, hold the write lock for the whole build, as the services the steps call expect (see
+    database.begin_immediate). A transaction the caller has already written in (roles, event kinds) holds
+    it since that first write, and is only marked so; any other begins IMMEDIATE."""
+    session = db.session()
+    if session.get_bind().dialect.name == "sqlite" and session.in_transaction():
+        session.flush()
+        if session.info.get(FLUSHED):
+            session.connection().execution_options(**{IMMEDIATE: True})
+            return
+    begin_immediate()
+
+
 def seed_demo(seed: int, today: date) -> DemoContext:
     """Run every demo step into the current transaction (the caller commits)."""
-    begin_immediate()  # on SQLite the build holds the write lock throughout, as the services it calls expect
+    _hold_write_lock()
     fake = Faker("en_US")
     fake.seed_instance(seed)
     context = DemoContext(
