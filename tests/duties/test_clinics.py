@@ -52,6 +52,14 @@ def test_clinics_are_made_weekly_and_a_second_run_makes_none(app, resident, coor
     assert (again.made, again.kept) == (0, 5)
 
 
+def test_without_a_site_the_clinics_are_at_the_persons_clinic_site(app, resident, coordinator):
+    ada = resident("Ada", site="Jamaica Plain CHC")
+
+    generate(app, coordinator, ada, weekday=DAY.weekday(), site="  ", last=DAY)
+
+    assert [d.site for d in duty_rows(app, ada.id)] == ["Jamaica Plain CHC"]
+
+
 def test_days_with_a_duty_in_or_over_that_session_are_kept_as_they_are(app, resident, coordinator, make_duty):
     ada = resident("Ada")
     make_duty(ada, DAY, "DAY", "inpatient", "Main")  # overlaps the morning

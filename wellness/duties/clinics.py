@@ -79,8 +79,8 @@ def generate_clinics(
     """Give `person` a continuity clinic every `weekday` (0 Monday) in `session` (AM or PM) at `site`
     from `first` to `last` inclusive.
 
-    Days that already hold a duty in that session, or one overlapping it (a DAY), are kept as they are,
-    so running it twice adds nothing. Returns ClinicRun(made, kept). Raises NotAllowed (not staff) and
+    An empty `site` is the person's clinic site. Days that already hold a duty in that session, or one
+    overlapping it (a DAY), are kept as they are, so running it twice adds nothing. Returns ClinicRun(made, kept). Raises NotAllowed (not staff) and
     ValidationFailed (not a resident or faculty, a session other than AM or PM, a bad weekday, the range
     backwards or longer than a year, a site too long).
     """
@@ -96,7 +96,7 @@ def generate_clinics(
         raise ValidationFailed("The last day must be on or after the first.", field="last_day")
     if (last - first).days + 1 > MAX_CLINIC_DAYS:
         raise ValidationFailed("Make clinic sessions for at most a year at a time.", field="last_day")
-    site = " ".join(site.split())
+    site = " ".join(site.split()) or (person.clinic_site.name if person.clinic_site else "")
     if len(site) > MAX_SITE:
         raise ValidationFailed(f"Keep the site to {MAX_SITE} characters.", field="site")
     now = now or utcnow()
