@@ -556,7 +556,7 @@ BODIES = {
         "coach_id": str(w.people["faculty"].id),
         "reason": "Research mentor",
     },
-    ("sgim.create_meeting", "POST"): lambda w: sgim_meeting_form(w),
+    ("sgim.create_meeting", "POST"): lambda w: sgim_meeting_form(w, next_year=True),
     ("sgim.edit_meeting", "POST"): lambda w: sgim_meeting_form(w),
     ("sgim.save_eligibility", "POST"): lambda w: {"pairs": ["primary_care:2", "categorical:2"]},
     ("sgim.invite_resident", "POST"): lambda w: {"email": w.people["other_resident"].email},
@@ -604,12 +604,14 @@ BODIES = {
 }
 
 
-def sgim_meeting_form(w: World) -> dict:
+def sgim_meeting_form(w: World, next_year: bool = False) -> dict:
+    """The world's meeting's details; with `next_year`, a year later (one meeting a year)."""
+    shift = (lambda day: str(int(day[:4]) + 1) + day[4:]) if next_year else (lambda day: day)
     return {
         "name": "SGIM Annual Meeting",
         "city": "Denver",
-        "starts_on": w.sgim.first_day,
-        "ends_on": w.sgim.last_day,
+        "starts_on": shift(w.sgim.first_day),
+        "ends_on": shift(w.sgim.last_day),
         "travel_days_before": "1",
         "travel_days_after": "0",
         "budget_per_resident": "1500",

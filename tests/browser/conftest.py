@@ -69,9 +69,10 @@ def dialect(database_url) -> str:
     return make_url(database_url).get_backend_name()
 
 
-@pytest.fixture(scope="session")
-def browser():
-    """One headless Chromium for the whole session."""
+_CHROMIUM: list = []  # (playwright, chromium): one for the session, whichever package imports the fixture
+
+
+def _start_chromium():
     if not (os.path.exists(CHROMIUM) and os.access(CHROMIUM, os.X_OK)) and not shutil.which(CHROMIUM):
         _unavailable(f"Chromium is not installed at {CHROMIUM}")
     try:
@@ -84,9 +85,26 @@ def browser():
     except Exception as error:
         playwright.stop()
         _unavailable(f"Chromium at {CHROMIUM} did not start: {error}")
-    yield chromium
-    chromium.close()
-    playwright.stop()
+    _CHROMIUM.append((playwright, chromium))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the whole session.
+
+    Packages outside tests/browser import this fixture, which makes a fixture of their own; they all share
+    the first Chromium started, since Playwright's sync API runs one instance per thread. The last
+    package's fixture to finish stops it.
+    """
+    if not _CHROMIUM:
+        _start_chromium()
+    _CHROMIUM.append(None)  # one more user
+    yield _CHROMIUM[0][1]
+    _CHROMIUM.pop()
+    if len(_CHROMIUM) == 1:
+        playwright, chromium = _CHROMIUM.pop()
+        chromium.close()
+        playwright.stop()
 
 
 @dataclass

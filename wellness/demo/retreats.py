@@ -19,9 +19,9 @@ AGENDA = (
     ("08:00", "09:00", "Breakfast and small-group reflection", "reflection", None, (), "Great Hall"),
     ("09:00", "10:30", "Round table: the future of primary care", "round_table", 30, (), "Library"),
     ("10:45", "12:00", "Panel management in practice", "workshop", None, (), "Great Hall"),
-    ("13:00", "14:30", "IUD placement", "skills", 8, (2, 3), "Carriage House"),
+    ("13:00", "14:30", "IUD placement", "skills", 6, (2, 3), "Carriage House"),
     ("13:00", "14:30", "Motivational interviewing", "workshop", None, (), "Library"),
-    ("14:30", "16:00", "Nexplanon placement", "skills", 6, (2, 3), "Carriage House"),
+    ("14:30", "16:00", "Nexplanon placement", "skills", 4, (2, 3), "Carriage House"),
     ("14:30", "16:00", "Curriculum planning for next year", "workshop", None, (), "Great Hall"),
 )
 SKILLS_LEADS = (
