@@ -5,6 +5,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from ..duties import away
 from ..errors import DomainError
 from ..events.elsewhere import answered_elsewhere
 from ..extensions import db
@@ -101,3 +102,10 @@ def show_meeting(meeting_id):
     if can_run_sgim(current_user):
         return redirect(url_for("sgim.show_board", meeting_id=meeting.id))
     return render_template("sgim/meeting.html", meeting=meeting, trip_days=services.trip_days(meeting))
+
+
+@away.managed_elsewhere
+def trip_page(period) -> str | None:
+    """An SGIM trip's time away is changed on the trip page (declining there), not from the duties pages."""
+    attendance = db.session.scalar(select(Attendance).where(Attendance.away_period_id == period.id))
+    return f"/sgim/{attendance.meeting_id}/trips/{attendance.id}" if attendance else None
