@@ -104,7 +104,7 @@ def upgrade():
     sa.Column('meeting_id', sa.Integer(), nullable=False),
     sa.Column('person_id', sa.Integer(), nullable=False),
     sa.Column('answer', sa.String(length=16), server_default='invited', nullable=False),
-    sa.Column('is_added', sa.Boolean(), server_default=sa.text('0'), nullable=False),
+    sa.Column('is_added', sa.Boolean(), server_default=sa.false(), nullable=False),
     sa.Column('answered_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('away_period_id', sa.Integer(), nullable=True),
     sa.Column('presentation_title', sa.String(length=300), server_default='', nullable=False),
