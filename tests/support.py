@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 
 from tests.serving import create_scratch_database
 from wellness.extensions import db
+from wellness.notifications.models import Notice
 
 CACHES = {"feed_cache"}  # rebuilt on demand: a GET may fill them without changing anything
 
@@ -91,6 +92,14 @@ def row_counts(app, *models) -> tuple[int, ...]:
         counts = tuple(db.session.scalar(select(func.count()).select_from(model)) for model in models)
         db.session.remove()
     return counts
+
+
+def notices(app, kind: str | None = None) -> list[tuple[int, str, str]]:
+    """(person id, subject, body) of every notice, optionally of one kind, in writing order."""
+    query = select(Notice).order_by(Notice.id)
+    if kind:
+        query = query.where(Notice.kind == kind)
+    return [(notice.person_id, notice.subject, notice.body) for notice in fetch(app, query)]
 
 
 def fetch(app, query):

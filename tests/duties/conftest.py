@@ -29,7 +29,6 @@ from wellness.dates import academic_year_of, utcnow
 from wellness.duties import away, clinics, covers, importing
 from wellness.duties.models import AwayPeriod, Duty
 from wellness.extensions import db
-from wellness.notifications.models import Notice
 from wellness.people.models import ClinicSite, Firm
 
 coordinator = events_fixtures.coordinator  # Cora Ordinator, who runs duties and time away
@@ -247,14 +246,6 @@ def duty_row(app, duty_id: int) -> Duty | None:
 def period_row(app, period_id: int) -> AwayPeriod:
     [row] = fetch(app, select(AwayPeriod).where(AwayPeriod.id == period_id))
     return row
-
-
-def notices(app, kind: str | None = None) -> list[tuple[int, str, str]]:
-    """(person id, subject, body) of every notice, optionally of one kind, in writing order."""
-    query = select(Notice).order_by(Notice.id)
-    if kind:
-        query = query.where(Notice.kind == kind)
-    return [(notice.person_id, notice.subject, notice.body) for notice in fetch(app, query)]
 
 
 def csv_of(*rows: str, header: str = "email,date,session,kind,site") -> str:

@@ -6,9 +6,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.duties.conftest import DAY, YEAR, ahead, notices, period_row
+from tests.duties.conftest import DAY, YEAR, ahead, period_row
 from tests.events.conftest import program_today
-from tests.support import database_state
+from tests.support import database_state, notices
 from wellness.duties import away
 from wellness.duties.models import AwayPeriod
 from wellness.duties.vacation import VacationUse, vacation_use

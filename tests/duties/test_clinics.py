@@ -5,8 +5,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.duties.conftest import DAY, ahead, duty_row, duty_rows, notices
-from tests.support import database_state
+from tests.duties.conftest import DAY, ahead, duty_row, duty_rows
+from tests.support import database_state, notices
 from wellness.dates import utcnow
 from wellness.duties import clinics
 from wellness.duties.models import Duty

@@ -6,10 +6,10 @@ from datetime import timedelta
 
 import pytest
 
-from tests.duties.conftest import DAY, ahead, csv_of, duty_row, notices
+from tests.duties.conftest import DAY, ahead, csv_of, duty_row
 from tests.events.conftest import at
 from tests.holidays.conftest import YEAR as HOLIDAY_YEAR
-from tests.support import database_state
+from tests.support import database_state, notices
 from wellness.dates import utcnow
 from wellness.duties import covers
 from wellness.duties.models import Duty

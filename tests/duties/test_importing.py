@@ -5,8 +5,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.duties.conftest import DAY, ahead, csv_of, duty_row, duty_rows, notices
-from tests.support import database_state
+from tests.duties.conftest import DAY, ahead, csv_of, duty_row, duty_rows
+from tests.support import database_state, notices
 from wellness.duties.importing import DutyProblem, parse_duties
 
 KNOWN = {"ada@example.org", "ben@example.org"}

@@ -8,9 +8,9 @@ from datetime import timedelta
 
 import pytest
 
-from tests.duties.conftest import DAY, YEAR, ahead, csv_of, duty_row, duty_rows, notices, period_row
+from tests.duties.conftest import DAY, YEAR, ahead, csv_of, duty_row, duty_rows, period_row
 from tests.events.conftest import program_today
-from tests.support import alerts, database_state, field_errors, text_of
+from tests.support import alerts, database_state, field_errors, notices, text_of
 
 LABEL = f"{YEAR}–{(YEAR + 1) % 100:02d}"
 

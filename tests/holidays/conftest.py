@@ -24,7 +24,6 @@ from wellness.extensions import db
 from wellness.holidays import blocks, preferences, services
 from wellness.holidays.dates import default_blocks
 from wellness.holidays.models import Assignment, HolidayBlock, HolidayYear, Ranking
-from wellness.notifications.models import Notice
 from wellness.people.models import Person
 
 coordinator = events_fixtures.coordinator  # Cora Ordinator, who sets up and allocates
@@ -310,14 +309,6 @@ def stored_ranks(app, person_id: int) -> dict[int, tuple[int, bool]]:
 def year_status(app, academic_year: int = YEAR) -> HolidayYear:
     [row] = fetch(app, select(HolidayYear).where(HolidayYear.academic_year == academic_year))
     return row
-
-
-def notices(app, kind: str | None = None) -> list[tuple[int, str, str]]:
-    """(person id, subject, body) of every notice, optionally of one kind, in writing order."""
-    query = select(Notice).order_by(Notice.id)
-    if kind:
-        query = query.where(Notice.kind == kind)
-    return [(notice.person_id, notice.subject, notice.body) for notice in fetch(app, query)]
 
 
 def audit_actions(app, prefix: str = "holidays.") -> list[str]:

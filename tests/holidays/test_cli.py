@@ -9,12 +9,11 @@ from tests.holidays.conftest import (
     YEAR,
     assignment_rows,
     held_blocks,
-    notices,
     ranking_with_first,
     stored_ranks,
     year_status,
 )
-from tests.support import database_state, fetch
+from tests.support import database_state, fetch, notices
 from wellness.holidays.dates import default_blocks
 from wellness.holidays.models import HolidayBlock, HolidayYear
 

@@ -10,7 +10,6 @@ from tests.holidays.conftest import (
     YEAR,
     audit_actions,
     block_row,
-    notices,
     person_row,
     program_today,
     ranking_with_first,
@@ -18,7 +17,7 @@ from tests.holidays.conftest import (
     year_row,
     year_status,
 )
-from tests.support import database_state
+from tests.support import database_state, notices
 from wellness.errors import NotAllowed, ValidationFailed
 from wellness.holidays import blocks, preferences, services
 

@@ -12,14 +12,13 @@ from tests.holidays.conftest import (
     audit_actions,
     block_row,
     held_blocks,
-    notices,
     person_row,
     program_today,
     ranking_with_first,
     year_row,
     year_status,
 )
-from tests.support import database_state, fetch
+from tests.support import database_state, fetch, notices
 from wellness.errors import Conflict, NotAllowed, ValidationFailed
 from wellness.holidays import blocks, preferences, services, swaps
 from wellness.holidays.models import Swap

@@ -9,12 +9,11 @@ from tests.holidays.conftest import (
     at,
     block_row,
     held_blocks,
-    notices,
     person_row,
     program_today,
     year_row,
 )
-from tests.support import database_state, fetch
+from tests.support import database_state, fetch, notices
 from wellness.audit import AuditEntry
 from wellness.errors import Conflict, NotAllowed, ValidationFailed
 from wellness.holidays import swaps

@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.browser.conftest import browser, browser_pages, dialect, live_server  # noqa: F401 - test_browser
+from tests.duties.conftest import cover, duty_row, period_row  # noqa: F401 - covers, and reading rows back
 from tests.events import conftest as events_fixtures
 from tests.events.conftest import TZ, at, person_in, program_today, session_for  # noqa: F401
 from tests.feeds.conftest import feed_url, poll  # noqa: F401 - the personal feed over HTTP
@@ -24,9 +25,7 @@ from tests.holidays.conftest import YEAR as HOLIDAY_YEAR
 from tests.holidays.conftest import allocate, holiday_year, pin, publish  # noqa: F401 - holiday blocks
 from tests.support import fetch
 from wellness.dates import utcnow
-from wellness.duties import covers
 from wellness.duties.models import AwayPeriod, Duty
-from wellness.notifications.models import Notice
 from wellness.people.models import ClinicSite, Firm
 from wellness.people.programs import start_year_for_pgy
 from wellness.sgim import services
@@ -226,21 +225,6 @@ def make_duty(app):
 
 
 @pytest.fixture
-def cover(app, coordinator):
-    """`coverer` covers the duty through assign_cover as the coordinator (or `actor`); commit."""
-
-    def make(duty_id: int, coverer, *, actor=None) -> None:
-        with session_for(app) as (session, _detach):
-            covers.assign_cover(
-                person_in(session, actor or coordinator), session.get(Duty, duty_id), person_in(session, coverer),
-                utcnow(),
-            )  # fmt: skip
-            session.commit()
-
-    return make
-
-
-@pytest.fixture
 def away(app, coordinator):
     """An approved away period of `person` (a coordinator's entry); commit -> its id.
 
@@ -293,24 +277,6 @@ def attendance_rows(app, meeting_id: int) -> list[Attendance]:
 def meeting_row(app, meeting_id: int) -> Meeting:
     [row] = fetch(app, select(Meeting).where(Meeting.id == meeting_id))
     return row
-
-
-def duty_row(app, duty_id: int) -> Duty:
-    [row] = fetch(app, select(Duty).where(Duty.id == duty_id))
-    return row
-
-
-def period_row(app, period_id: int) -> AwayPeriod:
-    [row] = fetch(app, select(AwayPeriod).where(AwayPeriod.id == period_id))
-    return row
-
-
-def notices(app, kind: str | None = None) -> list[tuple[int, str, str]]:
-    """(person id, subject, body) of every notice (of one kind), in writing order."""
-    query = select(Notice).order_by(Notice.id)
-    if kind:
-        query = query.where(Notice.kind == kind)
-    return [(notice.person_id, notice.subject, notice.body) for notice in fetch(app, query)]
 
 
 # --- the usual cast ----------------------------------------------------------------------------------

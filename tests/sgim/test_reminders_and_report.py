@@ -7,7 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from tests.sgim.conftest import FIRST_DAY, TRIP_FIRST, day, notices
+from tests.sgim.conftest import FIRST_DAY, TRIP_FIRST, day
+from tests.support import notices
 from wellness.extensions import db
 from wellness.notifications.reminders import write_reminders
 

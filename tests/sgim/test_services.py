@@ -15,10 +15,9 @@ from tests.sgim.conftest import (
     day,
     duty_row,
     meeting_details,
-    notices,
     period_row,
 )
-from tests.support import database_state
+from tests.support import database_state, notices
 from wellness.dates import utcnow
 from wellness.duties.availability import clashes_on
 from wellness.duties.covers import release_cover

@@ -14,11 +14,10 @@ from tests.sgim.conftest import (
     attendance_row,
     day,
     duty_row,
-    notices,
     period_row,
 )
 from tests.sgim.test_views import body, section
-from tests.support import alerts, database_state, field_errors, text_of
+from tests.support import alerts, database_state, field_errors, notices, text_of
 from wellness.holidays.dates import default_blocks
 from wellness.people.programs import start_year_for_pgy
 
