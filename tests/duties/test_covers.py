@@ -67,8 +67,6 @@ def test_a_requested_vacation_does_not_keep_anyone_from_covering(
         ("DAY", "AM", True),
         ("AM", "AM", True),
         ("AM", "PM", False),
-        ("DAY", "NIGHT", False),
-        ("NIGHT", "DAY", False),
     ],
 )
 def test_a_coverer_with_a_duty_in_an_overlapping_session_is_refused(
@@ -86,6 +84,67 @@ def test_a_coverer_with_a_duty_in_an_overlapping_session_is_refused(
     else:
         cover(duty, ben)
         assert duty_row(app, duty).covered_by_id == ben.id
+
+
+@pytest.mark.parametrize(
+    ("needed", "own", "own_day"),
+    [
+        ("DAY", "NIGHT", 0),  # a day shift straight into their night
+        ("NIGHT", "DAY", 0),  # a night straight after their day shift
+        ("AM", "NIGHT", -1),  # a morning clinic after a night that ended at 7 AM
+        ("DAY", "NIGHT", -1),
+        ("PM", "NIGHT", 0),  # two hours between the clinic and their night
+        ("AM", "NIGHT", 0),  # seven hours
+        ("NIGHT", "AM", 1),
+    ],
+)
+def test_a_coverer_without_eight_hours_off_around_a_night_is_refused(
+    app, resident, coordinator, make_duty, cover, needed, own, own_day
+):
+    ada, ben = resident("Ada"), resident("Ben", pgy=3)
+    duty = make_duty(ada, DAY, needed, "inpatient")
+    theirs = DAY + timedelta(days=own_day)
+    make_duty(ben, theirs, own, "inpatient")
+
+    assert refusal(app, duty, ben, coordinator) == (
+        Conflict,
+        f"Ben Resident works Inpatient ({own}) on {theirs:%a, %b %-d} and needs eight hours off around a night.",
+    )
+
+
+@pytest.mark.parametrize(
+    ("needed", "own", "own_day"),
+    [
+        ("AM", "NIGHT", 1),  # their night starts the next evening
+        ("PM", "NIGHT", -2),
+        ("NIGHT", "NIGHT", 1),  # nights in a row hand over from one to the next
+        ("NIGHT", "NIGHT", -1),
+    ],
+)
+def test_a_coverer_with_a_night_far_enough_away_may_cover(
+    app, resident, coordinator, make_duty, cover, needed, own, own_day
+):
+    ada, ben = resident("Ada"), resident("Ben", pgy=3)
+    duty = make_duty(ada, DAY, needed, "inpatient")
+    make_duty(ben, DAY + timedelta(days=own_day), own, "inpatient")
+
+    cover(duty, ben)
+
+    assert duty_row(app, duty).covered_by_id == ben.id
+
+
+def test_a_night_someone_else_covers_leaves_its_owner_free_around_it(
+    app, resident, coordinator, make_duty, cover
+):
+    ada, ben, cal = resident("Ada"), resident("Ben", pgy=3), resident("Cal", pgy=3)
+    duty = make_duty(ada, DAY, "AM", "inpatient")
+    night = make_duty(ben, DAY - timedelta(days=1), "NIGHT", "inpatient")
+    cover(night, cal)
+
+    cover(duty, ben)
+    assert duty_row(app, duty).covered_by_id == ben.id
+    # Cal now works that night, so Cal cannot take the morning after it.
+    assert refusal(app, make_duty(ada, DAY, "PM", "inpatient"), cal, coordinator)[0] is Conflict
 
 
 def test_a_coverer_already_covering_that_session_is_refused(app, resident, coordinator, make_duty, cover):
@@ -247,10 +306,12 @@ def test_an_imported_duty_that_clashes_with_a_cover_its_owner_gives_releases_the
     import_csv(csv_of(f"{ben.email},{DAY},DAY,inpatient,Main"))
 
     assert duty_row(app, duty).covered_by_id is None
-    assert any(
-        person_id == ada.id and body.endswith("Ben Resident is busy then: Inpatient (DAY).")
-        for person_id, _subject, body in notices(app, "cover_released")
-    )
+    told = {person_id: body for person_id, _subject, body in notices(app, "cover_released")}
+    assert sorted(told) == sorted([ada.id, ben.id, coordinator.id])
+    # The coverer and the coordinator read why; Ada, a colleague, is not told what Ben's calendar holds.
+    assert told[ben.id].endswith("Ben Resident is busy then: Inpatient (DAY).")
+    assert told[coordinator.id] == told[ben.id]
+    assert told[ada.id].endswith("is no longer covered by Ben Resident. Ben Resident is no longer free then.")
 
 
 # --- suggestions ------------------------------------------------------------------------------------------

@@ -1,10 +1,10 @@
 """Duty sessions' hours and who may cover which kind of duty (pure)."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from wellness.duties.sessions import cover_refusal, duty_label, session_span
+from wellness.duties.sessions import cover_refusal, duty_label, session_span, too_close_to_a_night
 
 pytestmark = pytest.mark.pure
 
@@ -75,6 +75,28 @@ def test_a_night_overlaps_the_next_days_session_only_if_it_runs_past_seven():
     night = session_span(date(2027, 4, 14), "NIGHT", TZ)
     next_day = session_span(date(2027, 4, 15), "DAY", TZ)
     assert night[1] == next_day[0]  # hands over at 7 AM: touching, not overlapping
+
+
+@pytest.mark.parametrize(
+    ("session", "other", "days_later", "expected"),
+    [
+        ("DAY", "NIGHT", 0, True),  # no time off at all
+        ("NIGHT", "DAY", 1, True),  # the 7 AM hand-over
+        ("NIGHT", "AM", 1, True),  # one hour
+        ("NIGHT", "PM", 1, True),  # six hours
+        ("AM", "NIGHT", 0, True),  # seven hours
+        ("NIGHT", "AM", 2, False),  # a whole day
+        ("NIGHT", "NIGHT", 1, False),  # nights in a row
+        ("AM", "PM", 0, False),  # no night
+        ("DAY", "DAY", 1, False),
+        ("NIGHT", "NIGHT", 0, False),  # the same night overlaps: a clash of its own, not a matter of rest
+    ],
+)
+def test_a_session_too_close_to_a_night(session, other, days_later, expected):
+    day = date(2027, 4, 14)
+    later = day + timedelta(days=days_later)
+    assert too_close_to_a_night(day, session, later, other, TZ) is expected
+    assert too_close_to_a_night(later, other, day, session, TZ) is expected
 
 
 def test_unknown_session_raises():

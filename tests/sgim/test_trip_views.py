@@ -280,7 +280,17 @@ def test_the_attendee_assigns_a_free_coverer_by_email(app, client, login_as, tri
     assert [who for who, _, _ in notices(app, "cover_assigned")] == [ravi.id]
 
 
-def test_a_coverer_on_their_holiday_block_is_refused_with_the_clash_named_and_nothing_written(
+@pytest.mark.parametrize(
+    ("who", "message"),
+    [
+        ("coordinator", "Ravi Patel is away then: Holiday block: Christmas."),
+        # The attendee arranging her own cover is not told what keeps a colleague away.
+        ("attendee", "Ravi Patel is not free then."),
+    ],
+)
+def test_a_coverer_on_their_holiday_block_is_refused_with_the_clash_named_to_staff_and_nothing_written(
+    who,
+    message,
     app,
     client,
     login_as,
@@ -302,7 +312,7 @@ def test_a_coverer_on_their_holiday_block_is_refused_with_the_clash_named_and_no
     attendance_id = attendance_of(meeting_id, ada)
     answer(attendance_id, True)
     duty_id = make_duty(ada, first + timedelta(days=1), "AM")
-    login_as(coordinator)
+    login_as(coordinator if who == "coordinator" else ada)
     before = database_state(app)
 
     response = client.post(
@@ -311,9 +321,7 @@ def test_a_coverer_on_their_holiday_block_is_refused_with_the_clash_named_and_no
     )
 
     assert response.status_code == 409
-    assert field_errors(body(response), f"d{duty_id}-coverer") == [
-        "Ravi Patel is away then: Holiday block: Christmas."
-    ]
+    assert field_errors(body(response), f"d{duty_id}-coverer") == [message]
     assert database_state(app) == before
 
 

@@ -1,7 +1,9 @@
 """Covering a duty while its owner is away: assigning a coverer under the rules, releasing, and suggestions.
 
-A coverer must be free in that session (the calendar spine's conflict check, see availability), may
-not be the owner, and must be eligible for the kind of duty (sessions.cover_refusal). The coverer's
+A coverer must be free in that session (the calendar spine's conflict check, see availability) with
+eight hours off around any night they work, may not be the owner, and must be eligible for the kind of
+duty (sessions.cover_refusal). Only coordinators read what keeps a coverer busy; a resident arranging
+their own cover, or told that theirs fell through, hears only that the coverer is not free. The coverer's
 row and the duty are locked before anything is checked, so two coordinators cannot book one person
 twice for the same session. Whenever a commit changes someone's calendar, the covers they give are
 checked again and any that now clash are released, telling the coverer, the owner and a coordinator.
@@ -25,7 +27,7 @@ from ..people.permissions import is_staff
 from .availability import clashes_on, describe_clash
 from .calendar_items import cover_uid
 from .models import AwayPeriod, Duty
-from .sessions import SESSIONS, cover_refusal, duty_label, session_span
+from .sessions import SESSIONS, cover_refusal, duty_label, session_span, too_close_to_a_night
 
 SUGGESTIONS = 5
 MAX_FULL_CHECKS = 40  # candidates checked against every calendar before suggestions give up
@@ -82,9 +84,16 @@ def can_arrange_cover(actor, duty: Duty) -> bool:
     return getattr(actor, "id", None) == duty.person_id and is_away_on(duty.person_id, duty.duty_on)
 
 
-def cover_problem(duty: Duty, coverer: Person, now: datetime) -> DomainError | None:
+def cover_problem(
+    duty: Duty, coverer: Person, now: datetime, *, for_staff: bool = True
+) -> DomainError | None:
     """Why `coverer` cannot cover `duty` now, or None when they can: ValidationFailed for who they are
-    (the owner, not eligible), Conflict naming what is on their calendar then."""
+    (the owner, not eligible), Conflict for their calendar (away or busy in that session, or working a
+    night less than eight hours before or after it).
+
+    With `for_staff` the Conflict names what is on the coverer's calendar; otherwise it only says they
+    are not free, since a resident arranging their own cover may not read a colleague's time away.
+    """
     if coverer.id == duty.person_id:
         return ValidationFailed(f"{coverer.name} cannot cover their own duty.", field="coverer")
     if not coverer.is_active or not (coverer.is_resident or coverer.is_faculty):
@@ -98,14 +107,45 @@ def cover_problem(duty: Duty, coverer: Person, now: datetime) -> DomainError | N
     if refusal:
         return ValidationFailed(refusal, field="coverer")
     clashes = clashes_on(coverer.id, duty.duty_on, duty.session, now, ignore=(cover_uid(duty.id),))
-    return Conflict(describe_clash(coverer.name, clashes[0]), field="coverer") if clashes else None
+    if clashes:
+        reason = describe_clash(coverer.name, clashes[0])
+    else:
+        night = night_without_rest(duty, coverer.id)
+        if night is None:
+            return None
+        reason = (
+            f"{coverer.name} works {duty_label(night.kind, night.session)} on {night.duty_on.strftime('%a, %b %-d')}"
+            " and needs eight hours off around a night."
+        )
+    return Conflict(reason if for_staff else f"{coverer.name} is not free then.", field="coverer")
+
+
+def night_without_rest(duty: Duty, person_id: int) -> Duty | None:
+    """A duty the person works (their own, not covered by someone else, or one they cover) that sits less
+    than eight hours from `duty` with a night on one side (sessions.too_close_to_a_night), or None."""
+    tz = program_tz()
+    nearby = db.session.scalars(
+        select(Duty)
+        .where(
+            ((Duty.person_id == person_id) & Duty.covered_by_id.is_(None))
+            | (Duty.covered_by_id == person_id),
+            Duty.duty_on >= duty.duty_on - timedelta(days=1),
+            Duty.duty_on <= duty.duty_on + timedelta(days=1),
+            Duty.id != duty.id,
+        )
+        .order_by(Duty.duty_on, Duty.id)
+    )
+    for other in nearby:
+        if too_close_to_a_night(duty.duty_on, duty.session, other.duty_on, other.session, tz):
+            return other
+    return None
 
 
 def assign_cover(actor, duty: Duty, coverer: Person, now: datetime | None = None) -> Duty:
     """Make `coverer` cover `duty` (replacing an earlier coverer, who is told).
 
     Raises NotAllowed (not staff, and not the owner away that day), ValidationFailed (own duty, not
-    eligible for the kind) and Conflict (the coverer is away or busy then; the message names what).
+    eligible for the kind) and Conflict (the coverer is not free then; to staff the message names why).
     """
     now = now or utcnow()
     if not can_arrange_cover(actor, duty):
@@ -121,7 +161,7 @@ def assign_cover(actor, duty: Duty, coverer: Person, now: datetime | None = None
     coverer = locked[coverer.id]
     if duty.covered_by_id == coverer.id:
         return duty
-    problem = cover_problem(duty, coverer, now)
+    problem = cover_problem(duty, coverer, now, for_staff=is_staff(actor))
     if problem:
         raise problem
     previous = db.session.get(Person, duty.covered_by_id) if duty.covered_by_id else None
@@ -162,10 +202,18 @@ def coordinators() -> list[Person]:
 
 
 def release_cover(
-    actor, duty: Duty, reason: str, now: datetime | None = None, *, tell_staff: bool = False
+    actor,
+    duty: Duty,
+    reason: str,
+    now: datetime | None = None,
+    *,
+    tell_staff: bool = False,
+    reason_for_owner: str | None = None,
 ) -> None:
     """Take the cover off `duty`, telling the coverer why; with `tell_staff` also the coordinator who
-    assigned it (or every coordinator) and the owner, since the need is uncovered again."""
+    assigned it (or every coordinator) and the owner, since the need is uncovered again. An owner who is
+    not staff is told `reason_for_owner` when given (a reason naming the coverer's calendar is not theirs
+    to read)."""
     now = now or utcnow()
     if duty.covered_by_id is None:
         return
@@ -176,20 +224,35 @@ def release_cover(
     duty.updated_at = now
     record(actor, "cover_released", "duty", duty.id, {"covered_by_id": coverer.id}, {"reason": reason})
     subject = f"Cover needed again: {duty.person.name}, {duty_label(duty.kind, duty.session)}"
-    body = f"{duty.person.name}'s {duty_text(duty)} is no longer covered by {coverer.name}. {reason}"
-    notify(
-        coverer,
-        "cover_released",
-        f"No longer covering: {duty_label(duty.kind, duty.session)}",
-        body,
-        "/duties",
-    )
+
+    def body(why: str) -> str:
+        return f"{duty.person.name}'s {duty_text(duty)} is no longer covered by {coverer.name}. {why}"
+
+    notify(coverer, "cover_released", f"No longer covering: {duty_label(duty.kind, duty.session)}", body(reason),
+           "/duties")  # fmt: skip
     if tell_staff:
         staff = [assigned_by] if assigned_by is not None and is_staff(assigned_by) else coordinators()
         for person in {p.id: p for p in [*staff, duty.person]}.values():
             if person.id != getattr(actor, "id", None):
-                notify(person, "cover_released", subject, body, "/duties")
+                private = person.id == duty.person_id and not is_staff(person) and reason_for_owner
+                notify(
+                    person,
+                    "cover_released",
+                    subject,
+                    body(reason_for_owner if private else reason),
+                    "/duties",
+                )
     db.session.flush()
+
+
+def release_if_not_free(duty: Duty, now: datetime) -> None:
+    """Release the cover of `duty` when its coverer can no longer take it (cover_problem), telling the
+    coverer, the owner and the coordinators."""
+    coverer = db.session.get(Person, duty.covered_by_id)
+    problem = cover_problem(duty, coverer, now)
+    if problem:
+        release_cover(None, duty, problem.message, now, tell_staff=True,
+                      reason_for_owner=f"{coverer.name} is no longer free then.")  # fmt: skip
 
 
 @on_calendar_change
@@ -201,9 +264,7 @@ def recheck_covers(session, people: frozenset[int]) -> None:
     ).all()
     now = utcnow()
     for duty in duties:
-        problem = cover_problem(duty, session.get(Person, duty.covered_by_id), now)
-        if problem:
-            release_cover(None, duty, problem.message, now, tell_staff=True)
+        release_if_not_free(duty, now)
 
 
 @dataclass(frozen=True)
@@ -228,7 +289,8 @@ def covers_given(academic_year: int) -> dict[int, int]:
 
 
 def _busy_by_records(day: date, session: str) -> set[int]:
-    """People whose own duties, covers or approved time away overlap the session: a quick first sieve."""
+    """People whose own duties, covers or approved time away overlap the session, or whose night sits too
+    close to it: a quick first sieve."""
     tz = program_tz()
     start, end = session_span(day, session, tz)
     busy: set[int] = set()
@@ -239,7 +301,9 @@ def _busy_by_records(day: date, session: str) -> set[int]:
     )
     for owner_id, coverer_id, other_day, other_session in rows:
         other_start, other_end = session_span(other_day, other_session, tz)
-        if other_start < end and start < other_end:
+        if (other_start < end and start < other_end) or too_close_to_a_night(
+            day, session, other_day, other_session, tz
+        ):
             busy.add(coverer_id or owner_id)
     busy.update(
         db.session.scalars(

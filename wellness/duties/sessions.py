@@ -31,6 +31,8 @@ DUTY_KINDS = {
 # A clinic or ambulatory session may be covered by a resident from PGY-2 up, or by faculty.
 SENIOR_COVER_KINDS = ("clinic", "ambulatory")
 MIN_CLINIC_COVER_PGY = 2
+# Time off a coverer keeps between a night and any other session, before or after it.
+REST_AROUND_NIGHT = timedelta(hours=8)
 
 
 def session_span(day: date, session: str, tz_name: str) -> tuple[datetime, datetime]:
@@ -44,6 +46,21 @@ def session_span(day: date, session: str, tz_name: str) -> tuple[datetime, datet
     end_day = day if hours.ends > hours.starts else day + timedelta(days=1)
     end = datetime.combine(end_day, hours.ends, tzinfo=zone)
     return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def too_close_to_a_night(day: date, session: str, other_day: date, other_session: str, tz_name: str) -> bool:
+    """Whether two sessions that do not overlap, one of them a night, leave less than REST_AROUND_NIGHT
+    between them (a night's 7 AM hand-over to a DAY, or a PM clinic before a night, leaves none or two
+    hours). Sessions that overlap are a clash of their own, so False for them; False when neither is a night.
+    """
+    if "NIGHT" not in (session, other_session):
+        return False
+    start, end = session_span(day, session, tz_name)
+    other_start, other_end = session_span(other_day, other_session, tz_name)
+    if start < other_end and other_start < end:
+        return False
+    gap = other_start - end if other_start >= end else start - other_end
+    return gap < REST_AROUND_NIGHT
 
 
 def duty_label(kind: str, session: str) -> str:
