@@ -118,13 +118,14 @@ def faculty(make_person):
 def make_meeting(app, coordinator):
     """Create the meeting through create_meeting as the coordinator (or `actor`); commit -> its id.
 
-    make_meeting(starts_on=..., budget_per_resident_cents=0); any MeetingData field may be given.
+    make_meeting(starts_on=..., budget_per_resident_cents=0); any MeetingData field may be given, and
+    `now` for a meeting made in the past.
     """
 
-    def make(*, actor=None, **changes) -> int:
+    def make(*, actor=None, now=None, **changes) -> int:
         with session_for(app) as (session, _detach):
             meeting = services.create_meeting(
-                person_in(session, actor or coordinator), meeting_details(**changes)
+                person_in(session, actor or coordinator), meeting_details(**changes), now
             )
             session.commit()
             return meeting.id

@@ -102,9 +102,9 @@ def test_two_juniors_go_their_clinics_are_covered_and_a_trip_is_cleared(
     before = database_state(app)
     need.get_by_label("Coverer's e-mail").fill(ravi.email)
     need.get_by_role("button", name="Assign", exact=True).click()
-    expect(staff.locator(f"#need-{clinics[0]} .invalid-feedback")).to_have_text(
-        "Ravi Patel is away then: Holiday block: Christmas."
-    )
+    refused = staff.locator(f"#need-{clinics[0]} .invalid-feedback")
+    expect(refused).to_have_text("Ravi Patel is away then: Holiday block: Christmas.")
+    expect(refused).to_be_in_viewport()  # the page comes back scrolled to the need, not to its top
     assert database_state(app) == before
 
     # A suggestion is picked instead, and the same coverer is named for the second clinic.

@@ -156,6 +156,29 @@ def test_the_attendee_requests_funding_in_dollars_and_sees_it_pending(app, clien
                        data=funding_form("approved_", travel="1")).status_code == 403  # fmt: skip
 
 
+def test_a_funding_request_needs_an_amount_and_an_approval_needs_a_request(
+    app, client, login_as, coordinator, trip, ada
+):
+    meeting_id, attendance_id = trip
+    before = database_state(app)
+    login_as(ada)
+
+    blank = client.post(trip_url(meeting_id, attendance_id, "/funding"), data=funding_form(**dict.fromkeys(
+        ("registration", "travel", "lodging", "meals"), "")))  # fmt: skip
+
+    assert blank.status_code == 400
+    assert field_errors(body(blank), "registration") == [
+        "Enter at least one amount (0 if you need no funding)."
+    ]
+    login_as(coordinator)
+    unasked = client.post(trip_url(meeting_id, attendance_id, "/approval"), data=funding_form("approved_"))
+    assert unasked.status_code == 400
+    assert alerts(body(unasked)) == [
+        "Ada Quill has not asked for funding yet: approve once they save a request (of $0 if they need none)."
+    ]
+    assert database_state(app) == before
+
+
 def test_approving_past_the_budget_asks_for_the_reason_on_its_field_and_saves_nothing(
     app, client, login_as, coordinator, trip, request_funding
 ):

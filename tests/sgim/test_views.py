@@ -18,7 +18,7 @@ from tests.sgim.conftest import (
     program_today,
 )
 from tests.support import alerts, database_state, field_errors, text_of
-from wellness.dates import academic_year_of
+from wellness.dates import academic_year_of, utcnow
 from wellness.duties.models import Duty
 from wellness.extensions import db
 
@@ -120,7 +120,7 @@ def test_coordinators_see_every_meeting_latest_first_with_its_counts(
 ):
     ben = resident("Ben")
     earlier = make_meeting(name="SGIM 2020", starts_on=FIRST_DAY - timedelta(days=400),
-                           ends_on=FIRST_DAY - timedelta(days=397))  # fmt: skip
+                           ends_on=FIRST_DAY - timedelta(days=397), now=utcnow() - timedelta(days=450))  # fmt: skip
     meeting_id = make_meeting()
     going(ada, meeting_id)
     going(ben, meeting_id)
@@ -195,6 +195,9 @@ def test_a_coordinator_creates_a_meeting_that_invites_the_primary_care_juniors(
         ({"budget_per_resident": "lots"}, "budget_per_resident", "Enter an amount in dollars, e.g. 450 or 1250.50.", 400),
         ({"abstract_deadline_on": (FIRST_DAY + timedelta(days=2)).isoformat()}, "abstract_deadline_on",
          "A deadline falls before the meeting starts.", 400),  # the service's rule
+        ({"starts_on": (program_today() - timedelta(days=5)).isoformat(),
+          "ends_on": (program_today() - timedelta(days=2)).isoformat()}, "ends_on",
+         "That meeting is over: choose this year's dates.", 400),
     ],
 )  # fmt: skip
 def test_a_meeting_form_with_mistakes_is_shown_again_and_nothing_is_saved(

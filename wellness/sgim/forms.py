@@ -189,6 +189,13 @@ class FundingForm(Form):
     lodging = amount("Lodging ($)")
     meals = amount("Meals ($)")
 
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if valid and all(getattr(self, category).data is None for category in FUNDING_CATEGORIES):
+            self.registration.errors.append("Enter at least one amount (0 if you need no funding).")
+            return False
+        return valid
+
     def amounts(self) -> dict[str, int]:
         return {category: getattr(self, category).cents or 0 for category in FUNDING_CATEGORIES}
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from ..audit import record
 from ..database import begin_immediate
-from ..dates import local_to_utc, utcnow
+from ..dates import local_date, local_to_utc, utcnow
 from ..duties.covers import duties_between, is_away_on, release_cover
 from ..duties.models import AwayPeriod, Duty
 from ..errors import Conflict, NotAllowed, ValidationFailed
@@ -127,10 +127,13 @@ def trip_days(meeting: Meeting) -> tuple[date, date]:
 def create_meeting(actor, data: MeetingData, now: datetime | None = None) -> Meeting:
     """Create the meeting and its published sgim event, eligible to primary care PGY-2, and invite them.
 
-    Raises NotAllowed (not staff), ValidationFailed (bad details) and Conflict (that year has a meeting).
+    Raises NotAllowed (not staff), ValidationFailed (bad details, or a meeting already over) and Conflict
+    (that year has a meeting).
     """
     _require_staff(actor)
     _check(data)
+    if data.ends_on < local_date(now or utcnow(), program_tz()):
+        raise ValidationFailed("That meeting is over: choose this year's dates.", field="ends_on")
     begin_immediate()  # publishing takes the event's lock; the year's meeting is looked for under it
     _check_one_a_year(data)
     kind_id = db.session.scalar(select(EventKind.id).where(EventKind.slug == "sgim"))
@@ -451,6 +454,11 @@ def approve_funding(
     now = now or utcnow()
     if not attendance.is_going:
         raise ValidationFailed(f"{attendance.person.name} is not going, so there is nothing to fund.")
+    if not attendance.funding:
+        raise ValidationFailed(
+            f"{attendance.person.name} has not asked for funding yet: approve once they save a request"
+            " (of $0 if they need none)."
+        )
     _check_amounts(amounts, "approved_")
     meeting = attendance.meeting
     begin_immediate()
