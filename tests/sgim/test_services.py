@@ -192,6 +192,22 @@ def test_going_books_the_trip_with_its_travel_days_and_makes_the_attendee_unavai
     assert clashes_on(ada.id, LAST_DAY + timedelta(days=1), "AM", now) == []
 
 
+def test_organising_the_meetings_event_keeps_nobody_from_covering(
+    app, db, make_meeting, going, make_duty, cover, faculty, ada
+):
+    tess = faculty("Tess")
+    meeting_id = make_meeting()
+    db.session.get(Meeting, meeting_id).event.organisers = [db.session.get(Person, tess.id)]
+    db.session.commit()
+    going(ada, meeting_id)
+    duty_id = make_duty(ada, FIRST_DAY, "AM")
+
+    assert clashes_on(tess.id, FIRST_DAY, "AM", utcnow()) == []
+    cover(duty_id, tess)
+
+    assert duty_row(app, duty_id).covered_by_id == tess.id
+
+
 def test_declining_cancels_the_trip_and_releases_the_covers_arranged_for_it(
     app, db, going, answer, make_duty, cover, ada, ravi
 ):

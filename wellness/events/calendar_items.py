@@ -15,6 +15,7 @@ from ..dates import local_date
 from ..extensions import db
 from .audience import describe
 from .display import program_tz
+from .elsewhere import answer_page
 from .models import Event, EventKind, Rsvp, event_organisers
 from .seats import positions_in
 
@@ -50,7 +51,9 @@ EVENT_COLUMNS = (
 )
 
 
-def _item(event, tz_name: str, *, title: str, status: str, note: str, updated_at) -> CalendarItem:
+def _item(
+    event, tz_name: str, *, title: str, status: str, note: str, updated_at, is_free: bool = False
+) -> CalendarItem:
     """The item for an event row (EVENT_COLUMNS) or an Event with a `kind_name`."""
     if event.status == "cancelled":
         title, status = f"Cancelled: {event.title}", "cancelled"
@@ -74,6 +77,7 @@ def _item(event, tz_name: str, *, title: str, status: str, note: str, updated_at
         privacy="public",
         revision=event.revision,
         url=f"/events/{event.id}",
+        is_free=is_free,
         **when,
     )
 
@@ -126,7 +130,9 @@ def personal_items(person_id: int, window: Window) -> list[CalendarItem]:
                 updated_at=latest,
             )
         )
-    # Organisers who answered, even "not going", are on the calendar by their answer alone.
+    # Organisers who answered, even "not going", are on the calendar by their answer alone. An event
+    # answered on another page (the SGIM meeting) is free time to its organisers: that page puts the
+    # time of those who go on their calendars.
     answered_it = select(Rsvp.id).where(Rsvp.event_id == Event.id, Rsvp.person_id == person_id).exists()
     organised = db.session.execute(
         select(*EVENT_COLUMNS)
@@ -143,6 +149,7 @@ def personal_items(person_id: int, window: Window) -> list[CalendarItem]:
                 status="confirmed",
                 note="You are an organiser.",
                 updated_at=row.updated_at,
+                is_free=answer_page(row) is not None,
             )
         )
     return items
