@@ -25,7 +25,7 @@ run: $(VENV)/.installed
 	$(BIN)/flask demo seed --if-empty
 	$(BIN)/flask demo logins
 	@echo "Serving on http://$(HOST):$(PORT) (Ctrl-C to stop)"
-	$(BIN)/flask run --host $(HOST) --port $(PORT)
+	BASE_URL="$${BASE_URL:-http://$(HOST):$(PORT)}" $(BIN)/flask run --host $(HOST) --port $(PORT)
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
