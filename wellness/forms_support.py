@@ -32,6 +32,11 @@ class Form(FlaskForm):
         return valid
 
 
+def stripped(value):
+    """A field filter: text without the spaces around it (a pasted address often brings one)."""
+    return value.strip() if isinstance(value, str) else value
+
+
 class WholeNumberField(IntegerField):
     """An integer field that refuses absurdly long numbers before any range check sees them.
 

@@ -292,7 +292,7 @@ def test_the_attendee_assigns_a_free_coverer_by_email(app, client, login_as, tri
 
     response = client.post(
         trip_url(meeting_id, attendance_id, f"/needs/{duty_id}/cover"),
-        data={f"d{duty_id}-coverer": "ravi@example.org"},
+        data={f"d{duty_id}-coverer": " Ravi@Example.org "},  # pasted, with spaces and capitals
     )
 
     assert response.location == trip_url(meeting_id, attendance_id, f"#need-{duty_id}")

@@ -5,7 +5,7 @@ from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ..events.forms import plausible_year
-from ..forms_support import Form
+from ..forms_support import Form, stripped
 from .away import MAX_NOTE
 from .clinics import WEEKDAYS
 from .importing import MAX_SITE
@@ -80,7 +80,9 @@ class FindForm(Form):
     class Meta:
         csrf = False
 
-    email = StringField("Address", validators=[DataRequired("Enter an address."), Length(max=254)])
+    email = StringField(
+        "Address", validators=[DataRequired("Enter an address."), Length(max=254)], filters=[stripped]
+    )
 
 
 class ImportForm(Form):

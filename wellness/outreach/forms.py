@@ -12,7 +12,7 @@ from wtforms.validators import (
 )
 
 from ..events.forms import plausible_year
-from ..forms_support import Form, WholeNumberField
+from ..forms_support import Form, WholeNumberField, stripped
 from .models import MAX_SLOTS, PROJECT_KINDS
 
 
@@ -43,7 +43,7 @@ class DecideForm(Form):
 
 class OrganiserForm(Form):
     email = StringField("Co-organiser's e-mail", validators=[DataRequired("Enter an e-mail address."),
-                        Email("Enter an e-mail address."), Length(max=254)])  # fmt: skip
+                        Email("Enter an e-mail address."), Length(max=254)], filters=[stripped])  # fmt: skip
 
 
 class AmountForm(Form):

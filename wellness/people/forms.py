@@ -21,13 +21,13 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from ..forms_support import Form, MultiCheckboxField, WholeNumberField
+from ..forms_support import Form, MultiCheckboxField, WholeNumberField, stripped
 from .programs import PROGRAM_CHOICES, ROLE_NAMES
 from .security import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 
 
 class LoginForm(Form):
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+    email = EmailField("Email", validators=[DataRequired(), Length(max=254)], filters=[stripped])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)])
     remember = BooleanField("Keep me signed in on this device")
     submit = SubmitField("Sign in")
@@ -58,14 +58,18 @@ class ChangePasswordForm(NewPasswordMixin, Form):
 
 class ResetRequestForm(Form):
     email = EmailField(
-        "Email", validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)]
+        "Email",
+        validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
+        filters=[stripped],
     )
     submit = SubmitField("Send reset link")
 
 
 class PersonForm(Form):
     email = EmailField(
-        "Email", validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)]
+        "Email",
+        validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
+        filters=[stripped],
     )
     first_name = StringField("First name", validators=[DataRequired(), Length(max=100)])
     last_name = StringField("Last name", validators=[DataRequired(), Length(max=100)])

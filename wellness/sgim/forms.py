@@ -24,7 +24,7 @@ from wtforms.validators import (
 from wtforms.widgets import TextInput
 
 from ..events.forms import plausible_year
-from ..forms_support import Form, WholeNumberField
+from ..forms_support import Form, WholeNumberField, stripped
 from ..people.programs import PROGRAMS
 from .models import FUNDING_CATEGORIES, MAX_AMOUNT_CENTS, MAX_TRAVEL_DAYS, PRESENTATION_KINDS, REIMBURSEMENT
 from .services import REASON_LENGTH, MeetingData
@@ -161,7 +161,7 @@ class EligibilityForm(Form):
 
 
 class InviteForm(Form):
-    email = StringField("Resident's e-mail", validators=EMAIL)
+    email = StringField("Resident's e-mail", validators=EMAIL, filters=[stripped])
 
 
 class AnswerForm(Form):
@@ -224,4 +224,4 @@ class ReimbursementForm(Form):
 class CoverForm(Form):
     """Who covers one need, by e-mail (the suggestions send their e-mail too)."""
 
-    coverer = StringField("Coverer's e-mail", validators=EMAIL)
+    coverer = StringField("Coverer's e-mail", validators=EMAIL, filters=[stripped])
