@@ -245,8 +245,11 @@ def test_a_coordinator_enters_past_sick_days_approved_at_once(app, resident, coo
         coordinator.id,
         coordinator.id,
     )
-    [(person_id, subject, _body)] = notices(app, "away_approved")
-    assert (person_id, subject) == (ada.id, "Time away entered: Sick")
+    [(person_id, subject, body)] = notices(app, "away_approved")
+    assert (person_id, subject) == (ada.id, "Time away entered: Sick leave")
+    assert body.startswith(
+        f"Cora Ordinator entered your Sick leave on {away.days_text(yesterday, yesterday)} (1 day);"
+    )
 
 
 # --- cancelling -------------------------------------------------------------------------------------------

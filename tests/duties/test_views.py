@@ -281,7 +281,7 @@ def test_staff_enter_time_away_approved_at_once_and_an_overlap_is_refused(
     entered = client.post(
         f"/duties/people/{ada.id}/away", data=away_form(ahead(10), ahead(11), "sick"), follow_redirects=True
     )
-    assert "Sick entered and approved." in alerts(body(entered))
+    assert "Sick leave entered and approved." in alerts(body(entered))
 
 
 # --- time away ------------------------------------------------------------------------------------------------

@@ -140,7 +140,8 @@ def _new_period(actor, person: Person, data: AwayData, status: str, now: datetim
 
 
 def _summary(period: AwayPeriod) -> str:
-    return f"{AWAY_KINDS[period.kind]} on {days_text(period.starts_on, period.ends_on)} ({period.days} days)"
+    days = "1 day" if period.days == 1 else f"{period.days} days"
+    return f"{AWAY_KINDS[period.kind]} on {days_text(period.starts_on, period.ends_on)} ({days})"
 
 
 def _vacation_sentence(uses: list[VacationUse], if_approved: bool = False) -> str:

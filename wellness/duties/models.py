@@ -15,8 +15,8 @@ AWAY_KINDS = {
     "vacation": "Vacation",
     "conference": "Conference",
     "parental": "Parental leave",
-    "sick": "Sick",
-    "other": "Other",
+    "sick": "Sick leave",
+    "other": "Other time away",
 }
 AWAY_STATUSES = ("requested", "approved", "declined", "cancelled")
 DUTY_SOURCES = ("import", "clinic", "manual")
