@@ -85,6 +85,14 @@ def test_two_juniors_go_their_clinics_are_covered_and_a_trip_is_cleared(
     other.get_by_test_id("invitations").get_by_role("link", name="SGIM Annual Meeting, Denver").click()
     other.get_by_role("button", name="Going", exact=True).click()
     expect(other.get_by_role("status")).to_contain_text("You are going: the trip is on your calendar.")
+    # "Not going" asks first, since it would cancel the trip; Ben thinks better of it.
+    questions = []
+    other.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    other.get_by_role("button", name="Not going", exact=True).click()
+    assert questions == [
+        "Not going after all? This cancels the trip and releases the covers arranged for it."
+    ]
+    expect(other.get_by_role("button", name="Going", exact=True)).to_have_attribute("aria-pressed", "true")
 
     # The board shows all three clinics in red.
     staff.goto(f"/sgim/{meeting_id}/board")

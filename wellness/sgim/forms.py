@@ -172,7 +172,7 @@ class AnswerForm(Form):
 class PresentationForm(Form):
     title = StringField(
         "Title", validators=[Optional(), Length(max=300, message="Keep the title to 300 characters.")],
-        description="Leave empty if you are not presenting.",
+        description="Leave empty when there is no presentation.",
     )  # fmt: skip
     kind = SelectField("Kind", choices=[("", "—"), *PRESENTATION_KINDS.items()], validate_choice=True)
 

@@ -2,9 +2,10 @@
 (function () {
   "use strict";
 
-  // Forms marked data-confirm ask before they submit.
+  // Forms, or the button that sends one, marked data-confirm ask before they submit.
   document.addEventListener("submit", function (event) {
-    var message = event.target.getAttribute("data-confirm");
+    var button = event.submitter;
+    var message = (button && button.getAttribute("data-confirm")) || event.target.getAttribute("data-confirm");
     if (message && !window.confirm(message)) {
       event.preventDefault();
     }
