@@ -232,6 +232,23 @@ def test_editing_the_meeting_moves_the_trips_with_it(app, client, login_as, coor
     )
 
 
+def test_lowering_the_total_budget_below_what_is_approved_saves_with_a_warning(
+    app, client, login_as, coordinator, meeting, going, request_funding, approve_funding, ada
+):
+    _meeting, attendance_id = going(ada, meeting)
+    request_funding(attendance_id, registration=60_000, travel=40_000)
+    approve_funding(attendance_id, registration=60_000, travel=40_000)
+    login_as(coordinator)
+
+    response = client.post(f"/sgim/{meeting}/edit", data=meeting_form(total_budget="600"))
+
+    assert meeting_row(app, meeting).total_budget_cents == 60_000
+    assert alerts(body(client.get(response.location))) == [
+        "SGIM Annual Meeting is saved; trips follow its dates.",
+        "The total budget of $600 is $400 less than the funding already approved.",
+    ]
+
+
 # --- where a meeting's address leads ---------------------------------------------------------------------------------------
 
 

@@ -88,6 +88,10 @@ def edit_meeting(meeting_id):
     except DomainError as error:
         return meeting_form_page(form, meeting, show_domain_error(error, form))
     flash(f"{meeting.name} is saved; trips follow its dates.", "success")
+    budget = services.budget_of(meeting)
+    if budget.total_cents and budget.remaining_cents < 0:
+        flash(f"The total budget of {services.money(budget.total_cents)} is "
+              f"{services.money(-budget.remaining_cents)} less than the funding already approved.", "warning")  # fmt: skip
     return redirect(url_for("sgim.show_board", meeting_id=meeting.id))
 
 
