@@ -155,7 +155,8 @@ def test_a_residents_page_shows_coming_duties_their_covers_the_covers_they_give_
     duties = text_of(section(page, "duties"))
     assert duties.count(DAY.strftime("%a, %b %-d, %Y")) == 1  # one row heading per day
     assert "AM Continuity clinic Brookside Ben Resident" in duties
-    assert "PM Ambulatory" in duties
+    assert "PM Ambulatory Needs cover: away (Conference)" in duties  # on a day away, nobody covers it yet
+    assert duties.count("Needs cover") == 1
     assert f"{ahead(2).strftime('%a, %b %-d, %Y')} · NIGHT · Inpatient at Main for Cal Resident" in text_of(
         section(page, "covering")
     )

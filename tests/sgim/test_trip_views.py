@@ -285,6 +285,21 @@ def test_needs_are_listed_with_their_coverer_or_uncovered_in_red(
     assert "Coverage needs (1 of 2 covered)" in text_of(page)
 
 
+def test_the_duties_page_marks_a_duty_inside_the_trip_and_sends_it_to_the_trip(
+    client, login_as, trip, make_duty, ada
+):
+    meeting_id, attendance_id = trip
+    make_duty(ada, day(1), "AM")
+    login_as(ada)
+
+    page = body(client.get("/duties"))
+
+    assert (
+        "Needs cover: away (SGIM Annual Meeting, Denver) · "
+        f'<a href="{trip_url(meeting_id, attendance_id)}">arrange it on the trip</a>'
+    ) in page
+
+
 def test_the_attendee_assigns_a_free_coverer_by_email(app, client, login_as, trip, make_duty, ada, ravi):
     meeting_id, attendance_id = trip
     duty_id = make_duty(ada, day(1), "AM")

@@ -45,6 +45,17 @@ def managed_at(period: AwayPeriod) -> str | None:
     return next((path for path in (manager(period) for manager in MANAGERS) if path), None)
 
 
+def away_during(duties, periods: list[AwayPeriod]) -> dict[int, AwayPeriod]:
+    """{duty id: the approved period it falls in} for the duties (of one person) on days they are away."""
+    approved = [period for period in periods if period.status == "approved"]
+    found = {}
+    for duty in duties:
+        period = next((p for p in approved if p.starts_on <= duty.duty_on <= p.ends_on), None)
+        if period is not None:
+            found[duty.id] = period
+    return found
+
+
 def days_text(first: date, last: date) -> str:
     """ "Apr 13, 2027" or "Apr 13 – Apr 16, 2027" or "Dec 28, 2026 – Jan 2, 2027"."""
     if first == last:

@@ -61,6 +61,7 @@ def person_page(person: Person, status: int = 200, **forms):
     weeks = request.args.get("weeks", type=int)
     weeks = weeks if weeks in WEEKS_SHOWN else WEEKS_SHOWN[0]
     periods = away.periods_of(person.id, today - timedelta(days=60))
+    duties = covers.duties_between(person.id, today, today + timedelta(weeks=weeks))
     clinic = forms.setdefault("clinic_form", ClinicForm())
     if not clinic.is_submitted() and person.clinic_site:
         clinic.site.data = person.clinic_site.name
@@ -73,7 +74,9 @@ def person_page(person: Person, status: int = 200, **forms):
         today=today,
         weeks=weeks,
         weeks_shown=WEEKS_SHOWN,
-        duties=covers.duties_between(person.id, today, today + timedelta(weeks=weeks)),
+        duties=duties,
+        away_during=away.away_during(duties, periods),
+        managed_at=away.managed_at,
         covering=covers.covers_by(person.id, today),
         periods=periods,
         vacation=_years(person, today, periods),
