@@ -317,6 +317,9 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("duties.generate_clinics", "POST"): CHANGE_PERSON,
     ("duties.enter_away", "POST"): CHANGE_PERSON,
     ("duties.delete_duty", "POST"): CHANGE_PERSON,
+    # Cover: coordinators for anyone; the resident only on a day they are away, which these duties are not.
+    ("duties.cover_duty", "POST"): CHANGE_PERSON,
+    ("duties.uncover_duty", "POST"): CHANGE_PERSON,
     ("duties.request_away", "POST"): outcomes(resident="ok", other_resident="ok", faculty="ok"),
     ("duties.list_away", "GET"): STAFF,
     ("duties.approve_away", "POST"): CHANGE_PERSON,
@@ -371,9 +374,11 @@ class SgimWorld:
 
 @dataclass(frozen=True)
 class DutiesWorld:
-    """The resident's clinic in 20 days and their vacation request in 30, waiting for a coordinator."""
+    """The resident's clinic in 20 days, another in 21 that the faculty persona covers, and their vacation
+    request in 30, waiting for a coordinator."""
 
     duty_id: int
+    covered_duty_id: int
     period_id: int
     free_day: str  # a day the resident has no duty and no time away, for forms that add one
 
@@ -595,6 +600,7 @@ BODIES = {
         "ends_on": (date.fromisoformat(w.duties.free_day) + timedelta(days=4)).isoformat(),
         "note": "Family wedding",
     },
+    ("duties.cover_duty", "POST"): lambda w: {f"d{w.duties.duty_id}-coverer": w.people["faculty"].email},
     ("duties.decline_away", "POST"): lambda w: {
         f"d{w.duties.period_id}-reason": "Short-staffed on the wards."
     },
@@ -677,7 +683,7 @@ def url_for_route(app, endpoint: str, method: str, world: World) -> str:
         **(holiday_arguments(endpoint, world.holidays) if world.holidays else {}),
         **(coaching_arguments(world.coaching) if world.coaching else {}),
         **(sgim_arguments(endpoint, world.sgim) if world.sgim else {}),
-        **(duties_arguments(world.duties) if world.duties else {}),
+        **(duties_arguments(endpoint, world.duties) if world.duties else {}),
     }
     missing = rule.arguments - set(known)
     assert not missing, f"{endpoint} needs values for {missing}: add them to url_for_route"
@@ -708,8 +714,10 @@ def coaching_arguments(world: CoachingWorld) -> dict:
     }
 
 
-def duties_arguments(world: DutiesWorld) -> dict:
-    return {"duty_id": world.duty_id, "period_id": world.period_id}
+def duties_arguments(endpoint: str, world: DutiesWorld) -> dict:
+    """The uncovered clinic to cover (or delete), the covered one to uncover; the vacation request."""
+    duty_id = world.covered_duty_id if endpoint == "duties.uncover_duty" else world.duty_id
+    return {"duty_id": duty_id, "period_id": world.period_id}
 
 
 def duties_csv(w: World) -> str:
@@ -810,11 +818,16 @@ def duties_world(app, personas) -> DutiesWorld:
         duty = duty_clinics.add_duty(
             coordinator, resident, today + timedelta(days=20), "AM", "clinic", "Brookside"
         )
+        covered = duty_clinics.add_duty(
+            coordinator, resident, today + timedelta(days=21), "AM", "clinic", "Brookside"
+        )
+        db.session.commit()
+        assign_cover(coordinator, covered, db.session.get(Person, personas["faculty"].id), utcnow())
         db.session.commit()
         days = today + timedelta(days=30), today + timedelta(days=34)
         period = duty_away.request_away(resident, duty_away.AwayData("vacation", *days), today)
         db.session.commit()
-        world = DutiesWorld(duty.id, period.id, (today + timedelta(days=45)).isoformat())
+        world = DutiesWorld(duty.id, covered.id, period.id, (today + timedelta(days=45)).isoformat())
         db.session.remove()
     return world
 

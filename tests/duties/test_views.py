@@ -154,9 +154,9 @@ def test_a_residents_page_shows_coming_duties_their_covers_the_covers_they_give_
 
     duties = text_of(section(page, "duties"))
     assert duties.count(DAY.strftime("%a, %b %-d, %Y")) == 1  # one row heading per day
-    assert "AM Continuity clinic Brookside Ben Resident" in duties
-    assert "PM Ambulatory Needs cover: away (Conference)" in duties  # on a day away, nobody covers it yet
-    assert duties.count("Needs cover") == 1
+    # Ada is away that day: she sees who covers her clinic, and arranges cover for her afternoon.
+    assert "AM Continuity clinic Brookside Away: Conference Ben Resident Remove cover" in duties
+    assert "PM Ambulatory Away: Conference Uncovered Coverer's e-mail Assign Suggest coverers" in duties
     assert f"{ahead(2).strftime('%a, %b %-d, %Y')} · NIGHT · Inpatient at Main for Cal Resident" in text_of(
         section(page, "covering")
     )
@@ -450,3 +450,67 @@ def test_a_file_that_is_not_utf8_is_refused(app, client, login_as, coordinator):
 
     assert response.status_code == 400
     assert "The file is not UTF-8 text." in body(response)
+
+
+# --- cover for time away ----------------------------------------------------------------------------------------
+
+
+def test_a_coordinator_covers_a_vacationing_residents_duty_from_the_suggestions(
+    app, client, login_as, ada, ben, coordinator, make_duty, enter_away
+):
+    enter_away(ada, DAY, ahead(2))
+    duty = make_duty(ada, DAY, "AM", "clinic", "Brookside")
+    login_as(coordinator)
+
+    page = body(client.get(f"/duties/people/{ada.id}?suggest={duty}"))
+    assert 'aria-label="Assign Ben Resident"' in section(page, "suggestions")
+    response = client.post(f"/duties/{duty}/cover", data={f"d{duty}-coverer": ben.email})
+
+    assert response.location == f"/duties/people/{ada.id}#duty-{duty}"
+    assert duty_row(app, duty).covered_by_id == ben.id
+    assert alerts(body(client.get(response.location))) == ["Ben Resident covers it and has been told."]
+    assert [who for who, _subject, _body in notices(app, "cover_assigned")] == [ben.id]
+
+
+def test_the_resident_away_arranges_their_own_cover_and_is_not_told_why_a_colleague_is_busy(
+    app, client, login_as, ada, ben, make_duty, enter_away
+):
+    enter_away(ada, DAY, DAY)
+    duty = make_duty(ada, DAY, "AM", "clinic", "Brookside")
+    make_duty(ben, DAY, "DAY", "inpatient", "Main")
+    login_as(ada)
+    before = database_state(app)
+
+    refused = client.post(f"/duties/{duty}/cover", data={f"d{duty}-coverer": ben.email})
+
+    assert refused.status_code == 409
+    assert field_errors(body(refused), f"d{duty}-coverer") == ["Ben Resident is not free then."]
+    assert database_state(app) == before
+
+
+def test_a_duty_on_a_day_its_owner_is_not_away_is_covered_by_coordinators_only(
+    app, client, login_as, ada, ben, make_duty
+):
+    duty = make_duty(ada, DAY, "AM", "clinic", "Brookside")
+    login_as(ada)
+    before = database_state(app)
+
+    assert client.post(f"/duties/{duty}/cover", data={f"d{duty}-coverer": ben.email}).status_code == 403
+    assert "Uncovered" not in body(client.get("/duties"))  # no cover form on a day Ada works
+    assert database_state(app) == before
+
+
+def test_removing_a_cover_tells_the_coverer_and_the_duty_needs_cover_again(
+    app, client, login_as, ada, ben, coordinator, make_duty, cover, enter_away
+):
+    enter_away(ada, DAY, DAY)
+    duty = make_duty(ada, DAY, "AM", "clinic", "Brookside")
+    cover(duty, ben)
+    login_as(coordinator)
+
+    response = client.post(f"/duties/{duty}/uncover")
+
+    assert response.location == f"/duties/people/{ada.id}#duty-{duty}"
+    assert duty_row(app, duty).covered_by_id is None
+    assert ben.id in [who for who, _subject, _body in notices(app, "cover_released")]
+    assert "Uncovered" in text_of(section(body(client.get(response.location)), "duties"))

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("duties", __name__)
 
-from . import calendar_items, covers, views  # noqa: E402,F401
+from . import calendar_items, cover_views, covers, views  # noqa: E402,F401

@@ -188,6 +188,26 @@ def assign_cover(actor, duty: Duty, coverer: Person, now: datetime | None = None
     return duty
 
 
+def cover_duty(actor, duty: Duty, coverer: Person | None, now: datetime | None = None) -> Duty:
+    """Make the person with the address given cover `duty` (see assign_cover).
+
+    Raises ValidationFailed (nobody active has the address, or as assign_cover), NotAllowed and Conflict.
+    """
+    if coverer is None:
+        raise ValidationFailed("No active person has that address.", field="coverer")
+    return assign_cover(actor, duty, coverer, now)
+
+
+def uncover_duty(actor, duty: Duty, now: datetime | None = None) -> None:
+    """Remove the cover of `duty`; the coverer, the owner and the coordinator who arranged it hear (whoever
+    of them did not do it). Raises NotAllowed and ValidationFailed (no cover to remove)."""
+    if not can_arrange_cover(actor, duty):
+        raise NotAllowed("Only coordinators, or the person away that day, arrange cover for a duty.")
+    if duty.covered_by_id is None:
+        raise ValidationFailed("That duty has no cover to remove.")
+    release_cover(actor, duty, f"{actor.name} removed the cover.", now, tell_staff=True)
+
+
 def coordinators() -> list[Person]:
     """Active coordinators, by name: who hears when a cover falls through."""
     return list(

@@ -2,7 +2,7 @@
 
 from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
 from wtforms import DateField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
 from ..events.forms import plausible_year
 from ..forms_support import Form, stripped
@@ -97,3 +97,22 @@ class ImportForm(Form):
             ),
         ],
     )
+
+
+class CoverForm(Form):
+    """Who covers one duty, by e-mail (the suggestions send their e-mail too). Each duty's form has the
+    prefix cover_form gives it, so its fields are named apart from the other duties' forms."""
+
+    coverer = StringField(
+        "Coverer's e-mail",
+        validators=[
+            DataRequired("Enter an e-mail address."),
+            Email("Enter an e-mail address."),
+            Length(max=254),
+        ],
+        filters=[stripped],
+    )
+
+
+def cover_form(duty_id: int) -> CoverForm:
+    return CoverForm(prefix=f"d{duty_id}")

@@ -19,7 +19,7 @@ from ..people.models import Person
 from ..people.permissions import can_view_person, is_staff, require
 from ..people.roster import decode_upload
 from . import away, bp, clinics, covers, importing, vacation
-from .forms import AwayForm, ClinicForm, DeclineForm, DutyForm, FindForm, ImportForm
+from .forms import AwayForm, ClinicForm, DeclineForm, DutyForm, FindForm, ImportForm, cover_form
 from .models import AwayPeriod, Duty
 from .sessions import DUTY_KINDS
 
@@ -54,14 +54,21 @@ def _years(person: Person, today, periods) -> list[vacation.VacationUse]:
     ]
 
 
-def person_page(person: Person, status: int = 200, **forms):
-    """The person's coming duties (who covers each), the covers they give, their time away and vacation
-    use; staff also get the forms to change them, the person the form to ask for time away."""
+def person_page(person: Person, status: int = 200, cover_forms: dict | None = None, **forms):
+    """The person's coming duties (who covers each, and cover for those on days they are away), the
+    covers they give, their time away and vacation use; staff also get the forms to change them, the
+    person the form to ask for time away. `?suggest=<duty id>` lists coverers for that duty."""
     today = _today()
     weeks = request.args.get("weeks", type=int)
     weeks = weeks if weeks in WEEKS_SHOWN else WEEKS_SHOWN[0]
     periods = away.periods_of(person.id, today - timedelta(days=60))
     duties = covers.duties_between(person.id, today, today + timedelta(weeks=weeks))
+    away_then = away.away_during(duties, periods)
+    # Duties of an SGIM trip are covered on the trip's page; the rest of those on days away, here.
+    coverable = [d for d in duties if d.id in away_then and not away.managed_at(away_then[d.id])]
+    arranges = {duty.id: covers.can_arrange_cover(current_user, duty) for duty in coverable}
+    asked = next((d for d in coverable if d.id == request.args.get("suggest", type=int)), None)
+    suggested = asked if asked and arranges[asked.id] and not asked.covered_by_id else None
     clinic = forms.setdefault("clinic_form", ClinicForm())
     if not clinic.is_submitted() and person.clinic_site:
         clinic.site.data = person.clinic_site.name
@@ -75,8 +82,12 @@ def person_page(person: Person, status: int = 200, **forms):
         weeks=weeks,
         weeks_shown=WEEKS_SHOWN,
         duties=duties,
-        away_during=away.away_during(duties, periods),
+        away_during=away_then,
         managed_at=away.managed_at,
+        arranges=arranges,
+        cover_forms={d.id: (cover_forms or {}).get(d.id) or cover_form(d.id) for d in coverable},
+        suggested_id=suggested.id if suggested else None,
+        suggestions=covers.suggest_coverers(suggested, utcnow()) if suggested else [],
         covering=covers.covers_by(person.id, today),
         periods=periods,
         vacation=_years(person, today, periods),
@@ -91,7 +102,7 @@ def person_page(person: Person, status: int = 200, **forms):
     return page, status
 
 
-def _back_to(person: Person, anchor: str = ""):
+def back_to(person: Person, anchor: str = ""):
     endpoint = (
         ("duties.my_duties", {})
         if person.id == current_user.id
@@ -136,7 +147,7 @@ def _person_change(person_id: int, form_name: str, form, change, message, anchor
     except DomainError as error:
         return person_page(person, show_domain_error(error, form), **{form_name: form})
     flash(message(outcome) if callable(message) else message, "success")
-    return _back_to(person, anchor)
+    return back_to(person, anchor)
 
 
 @bp.route("/duties/people/<int:person_id>/duties", methods=["POST"])
@@ -220,7 +231,7 @@ def delete_duty(duty_id):
     clinics.delete_duty(current_user, duty, utcnow())
     db.session.commit()
     flash(f"Deleted: {text}.", "success")
-    return _back_to(person, "#duties")
+    return back_to(person, "#duties")
 
 
 @bp.route("/duties/away", methods=["POST"])
@@ -321,7 +332,7 @@ def cancel_away(period_id):
     except DomainError as error:
         return person_page(person, show_domain_error(error))
     flash(f"Cancelled: {period.label}, {away.days_text(period.starts_on, period.ends_on)}.", "success")
-    return _back_to(person, "#away")
+    return back_to(person, "#away")
 
 
 @bp.route("/duties/import", methods=["GET", "POST"])

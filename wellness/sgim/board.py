@@ -6,10 +6,9 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from ..duties.covers import assign_cover as assign_duty_cover
-from ..duties.covers import can_arrange_cover, release_cover
+from ..duties.covers import can_arrange_cover, cover_duty, uncover_duty
 from ..duties.models import Duty
-from ..errors import NotAllowed, ValidationFailed
+from ..errors import ValidationFailed
 from ..extensions import db
 from ..people.models import Person
 from ..people.programs import PROGRAMS
@@ -124,18 +123,12 @@ def cover_need(actor, attendance: Attendance, duty: Duty, coverer: Person | None
     """
     if need_of(attendance, duty.id) is None:
         raise ValidationFailed("That duty is not inside the trip.", field="coverer")
-    if coverer is None:
-        raise ValidationFailed("No active person has that address.", field="coverer")
-    return assign_duty_cover(actor, duty, coverer, now)
+    return cover_duty(actor, duty, coverer, now)
 
 
 def uncover_need(actor, attendance: Attendance, duty: Duty, now: datetime) -> None:
     """Remove the cover of one of the trip's needs; the coverer, the owner and the coordinator who arranged
     it hear (whoever of them did not do it). Raises NotAllowed and ValidationFailed (not a need)."""
-    if not can_arrange_cover(actor, duty):
-        raise NotAllowed("Only coordinators, or the person away that day, arrange cover for a duty.")
-    if need_of(attendance, duty.id) is None:
+    if can_arrange_cover(actor, duty) and need_of(attendance, duty.id) is None:
         raise ValidationFailed("That duty is not inside the trip.")
-    if duty.covered_by_id is None:
-        raise ValidationFailed("That duty has no cover to remove.")
-    release_cover(actor, duty, f"{actor.name} removed the cover.", now, tell_staff=True)
+    uncover_duty(actor, duty, now)

@@ -219,9 +219,3 @@ class ApprovalForm(Form):
 
 class ReimbursementForm(Form):
     status = SelectField("Reimbursement", choices=list(REIMBURSEMENT.items()), validate_choice=True)
-
-
-class CoverForm(Form):
-    """Who covers one need, by e-mail (the suggestions send their e-mail too)."""
-
-    coverer = StringField("Coverer's e-mail", validators=EMAIL, filters=[stripped])

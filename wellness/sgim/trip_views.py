@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from ..dates import utcnow
 from ..duties.covers import can_arrange_cover, find_person, suggest_coverers
+from ..duties.forms import cover_form
 from ..duties.sessions import DUTY_KINDS
 from ..errors import DomainError
 from ..extensions import db
@@ -15,7 +16,6 @@ from . import board, bp, services
 from .forms import (
     AnswerForm,
     ApprovalForm,
-    CoverForm,
     FundingForm,
     PresentationForm,
     ReimbursementForm,
@@ -31,11 +31,6 @@ def get_need(attendance, duty_id: int) -> services.Need:
     if need is None:
         abort(404)
     return need
-
-
-def cover_form(duty_id: int) -> CoverForm:
-    """The cover form of one need; its fields are named apart from the other needs' forms."""
-    return CoverForm(prefix=f"d{duty_id}")
 
 
 def _fresh_forms(attendance) -> dict:
