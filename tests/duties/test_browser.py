@@ -1,7 +1,7 @@
 """Duties in Chromium: a coordinator imports a term (a bad file is refused row by row, the fixed one
 imported), makes a resident's weekly clinics on her page; the resident, on her phone, sees her duties and
-asks for a vacation past her four weeks; the coordinator approves it with the warning, and the resident's
-page warns too."""
+asks for a vacation past her four weeks; the coordinator approves it with the warning, the resident's
+page warns too, and she finds cover for the clinic inside her vacation from the suggestions."""
 
 import pytest
 from sqlalchemy import func, select
@@ -87,3 +87,17 @@ def test_a_term_is_imported_clinics_made_and_a_vacation_past_four_weeks_approved
     expect(phone.get_by_test_id("vacation-warning")).to_have_text(
         f"30 approved vacation days in {LABEL}: 2 past the 28 allowed."
     )
+
+    # The clinic inside her vacation now needs cover; Ada finds it herself from the suggestions.
+    clinic = from_database(
+        db, lambda s: s.scalar(select(Duty.id).where(Duty.person_id == ada.id, Duty.duty_on == ahead(14)))
+    )
+    row = phone.locator(f"#duty-{clinic}")
+    expect(row.get_by_test_id("uncovered")).to_be_visible()
+    row.get_by_role("link", name="Suggest coverers").click()
+    phone.locator(f"#duty-{clinic}").get_by_test_id("suggestions").get_by_role(
+        "button", name="Assign Ben Resident"
+    ).click()
+    expect(phone.get_by_role("status")).to_contain_text("Ben Resident covers it and has been told.")
+    expect(phone.locator(f"#duty-{clinic}").get_by_test_id("coverer")).to_have_text("Ben Resident")
+    browser_pages.screenshot(phone, "duties-cover-resident")

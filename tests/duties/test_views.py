@@ -155,7 +155,8 @@ def test_a_residents_page_shows_coming_duties_their_covers_the_covers_they_give_
     duties = text_of(section(page, "duties"))
     assert duties.count(DAY.strftime("%a, %b %-d, %Y")) == 1  # one row heading per day
     # Ada is away that day: she sees who covers her clinic, and arranges cover for her afternoon.
-    assert "AM Continuity clinic Brookside Away: Conference Ben Resident Remove cover" in duties
+    # The site is in its column, and under the duty on a phone.
+    assert "AM Continuity clinic Brookside Brookside Away: Conference Ben Resident Remove cover" in duties
     assert "PM Ambulatory Away: Conference Uncovered Coverer's e-mail Assign Suggest coverers" in duties
     assert f"{ahead(2).strftime('%a, %b %-d, %Y')} · NIGHT · Inpatient at Main for Cal Resident" in text_of(
         section(page, "covering")
