@@ -13,8 +13,8 @@ from wellness.people.models import Person
 def answered_on_page(app):
     """Events titled "Managed" are answered on /managed."""
 
-    def finder(event):
-        return "/managed" if event.title == "Managed" else None
+    def finder(events):
+        return {event.id: "/managed" for event in events if event.title == "Managed"}
 
     elsewhere.answered_elsewhere(finder)
     yield

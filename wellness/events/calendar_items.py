@@ -15,7 +15,7 @@ from ..dates import local_date
 from ..extensions import db
 from .audience import describe
 from .display import program_tz
-from .elsewhere import answer_page
+from .elsewhere import answer_pages
 from .models import Event, EventKind, Rsvp, event_organisers
 from .seats import positions_in
 
@@ -140,6 +140,8 @@ def personal_items(person_id: int, window: Window) -> list[CalendarItem]:
         .join(event_organisers, event_organisers.c.event_id == Event.id)
         .where(event_organisers.c.person_id == person_id, ~answered_it, _shown(window))
     )
+    organised = organised.all()
+    elsewhere = answer_pages(organised)
     for row in organised:
         items.append(
             _item(
@@ -149,7 +151,7 @@ def personal_items(person_id: int, window: Window) -> list[CalendarItem]:
                 status="confirmed",
                 note="You are an organiser.",
                 updated_at=row.updated_at,
-                is_free=answer_page(row) is not None,
+                is_free=row.id in elsewhere,
             )
         )
     return items

@@ -17,10 +17,12 @@ from .models import Attendance, Meeting
 
 
 @answered_elsewhere
-def meeting_page(event) -> str | None:
+def meeting_pages(events) -> dict[int, str]:
     """The SGIM meeting's event is answered on the meeting's page, where going books the trip."""
-    meeting_id = db.session.scalar(select(Meeting.id).where(Meeting.event_id == event.id))
-    return f"/sgim/{meeting_id}" if meeting_id else None
+    rows = db.session.execute(
+        select(Meeting.event_id, Meeting.id).where(Meeting.event_id.in_([event.id for event in events]))
+    )
+    return {event_id: f"/sgim/{meeting_id}" for event_id, meeting_id in rows}
 
 
 def get_meeting(meeting_id: int) -> Meeting:
