@@ -486,6 +486,9 @@ def test_the_resident_away_arranges_their_own_cover_and_is_not_told_why_a_collea
 
     assert refused.status_code == 409
     assert field_errors(body(refused), f"d{duty}-coverer") == ["Ben Resident is not free then."]
+    # The refused form is shown at the form's address: its links still lead to Ada's page.
+    assert f'href="/duties?suggest={duty}&amp;weeks=16#duty-{duty}"' in body(refused)
+    assert 'href="/duties?weeks=52#duties"' in body(refused)
     assert database_state(app) == before
 
 

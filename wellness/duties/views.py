@@ -82,6 +82,7 @@ def person_page(person: Person, status: int = 200, cover_forms: dict | None = No
         weeks=weeks,
         weeks_shown=WEEKS_SHOWN,
         duties=duties,
+        page_url=lambda **params: page_url(person, **params),
         away_during=away_then,
         managed_at=away.managed_at,
         arranges=arranges,
@@ -102,13 +103,15 @@ def person_page(person: Person, status: int = 200, cover_forms: dict | None = No
     return page, status
 
 
+def page_url(person: Person, **params) -> str:
+    """The address of the person's duties page (/duties for one's own), with query parameters."""
+    if person.id == current_user.id:
+        return url_for("duties.my_duties", **params)
+    return url_for("duties.show_person", person_id=person.id, **params)
+
+
 def back_to(person: Person, anchor: str = ""):
-    endpoint = (
-        ("duties.my_duties", {})
-        if person.id == current_user.id
-        else ("duties.show_person", {"person_id": person.id})
-    )
-    return redirect(url_for(endpoint[0], **endpoint[1]) + anchor)
+    return redirect(page_url(person) + anchor)
 
 
 @bp.route("/duties")
